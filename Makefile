@@ -1,0 +1,87 @@
+# mptk: Unix filters for redundant multi-path network experiments.
+# `make` builds bin/, `make check` installs what is missing (as root) and runs
+# the TAP tests, `make check SAN=1` does so under ASan and UBSan.
+
+VERSION  = 0.1.0
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+PKGS     = libpcap gsl
+
+WARN     = -Wall -Wextra -Werror
+BASEFLAGS = -std=c17 -O2 -g $(WARN) -D_GNU_SOURCE -Ilib \
+	    -DVERSION='"$(VERSION)"'
+ifeq ($(SAN),1)
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=all
+MODE     = san
+else
+MODE     = std
+endif
+
+# Recursive (=), so a `make check` that has just installed the -dev packages
+# still finds their flags.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(BASEFLAGS) $(SANFLAGS) $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDLIBS = $(PKG_LIBS) -lcsv -lm $(LDLIBS)
+
+OBJ      = obj/$(MODE)
+PROGS    = $(patsubst filters/%.c,bin/%,$(wildcard filters/*.c))
+LIBOBJS  = $(patsubst lib/%.c,$(OBJ)/lib/%.o,$(wildcard lib/*.c))
+TOOLS    = $(patsubst tests/tools/%.c,$(OBJ)/tools/%,$(wildcard tests/tools/*.c))
+MAN1     = $(wildcard man/*.1)
+MAN7     = $(wildcard man/*.7)
+
+all: $(PROGS)
+
+# Remembers the build mode so that switching SAN on or off relinks bin/.
+bin/.mode: FORCE
+	@mkdir -p bin
+	@echo $(MODE) | cmp -s - $@ || echo $(MODE) > $@
+
+$(OBJ)/libmptk.a: $(LIBOBJS)
+	@rm -f $@
+	ar rcs $@ $(LIBOBJS)
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+bin/%: $(OBJ)/filters/%.o $(OBJ)/libmptk.a bin/.mode
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ)/libmptk.a $(ALL_LDLIBS)
+
+# Small programs that only tests use (capture writers, library drivers).
+$(OBJ)/tools/%: $(OBJ)/tests/tools/%.o $(OBJ)/libmptk.a bin/.mode
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ)/libmptk.a $(ALL_LDLIBS)
+
+tools: $(TOOLS)
+
+-include $(wildcard $(OBJ)/*/*.d $(OBJ)/tests/tools/*.d)
+
+# Tests see the binaries through MPTK_BIN; ASan/UBSan stop at the first error.
+check:
+	@sh tests/deps.sh
+	@$(MAKE) --no-print-directory all tools
+	MPTK_BIN=$(CURDIR)/bin MPTK_TOOLS=$(CURDIR)/$(OBJ)/tools \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	    prove -f tests/*.t
+
+demo: all
+	@sh examples/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man7 $(DESTDIR)$(PREFIX)/share/mptk
+	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin
+	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1)
+	$(if $(MAN7),install -m 644 $(MAN7) $(DESTDIR)$(PREFIX)/share/man/man7)
+	cp -R share/. $(DESTDIR)$(PREFIX)/share/mptk/
+
+clean:
+	rm -rf bin obj
+
+.PHONY: all tools check demo install clean FORCE
+.SECONDARY:

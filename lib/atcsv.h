@@ -1,0 +1,89 @@
+/*
+ * atcsv.h: the '@'-separated stream between filters (DESIGN.md, "The stream
+ * between filters").  Reading goes through libcsv with '@' as delimiter, so
+ * RFC-4180 quoting works; columns are found by header name, never position.
+ * Writing quotes only the fields that need it and emits whole lines, so a
+ * filter that dies mid-run never leaves a partial line behind.
+ */
+#ifndef MPTK_ATCSV_H
+#define MPTK_ATCSV_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define AT_SEP '@'
+
+struct at_reader;
+
+/*
+ * Opens a reader on fp and reads the header line.  `name` is the file name
+ * for messages, NULL for standard input (messages then say "line N").
+ * Returns NULL after printing "prog: where: what" on an empty stream or a
+ * read error.
+ */
+struct at_reader *at_reader_open(FILE *fp, const char *name);
+void at_reader_free(struct at_reader *r);
+
+size_t at_ncols(const struct at_reader *r);
+const char *at_colname(const struct at_reader *r, size_t col);
+/* Index of the column named `name`, or -1. */
+int at_col(const struct at_reader *r, const char *name);
+
+/*
+ * Advances to the next data row: 1 on a row, 0 at end of input, -1 after
+ * printing a message (read error, bad quoting, a row whose field count is not
+ * the header's).  The row stays valid until the next call.
+ */
+int at_next(struct at_reader *r);
+
+/* Field `col` of the current row; "" for col < 0. */
+const char *at_get(const struct at_reader *r, int col);
+
+/* Line number (1-based, header is line 1) where the current row starts. */
+size_t at_line(const struct at_reader *r);
+
+/*
+ * Prints "prog: file:line: message" (or "prog: line N: message" on stdin)
+ * for the current row.
+ */
+void at_warn(const struct at_reader *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Numeric fields.  Each returns 1 when the field holds a value, 0 when it is
+ * empty (absent value), and -1 after an at_warn() naming the column when it
+ * is not a number of that kind.  at_get_u64 takes base 0 (so "0x0012" works).
+ */
+int at_get_double(const struct at_reader *r, int col, double *out);
+int at_get_u64(const struct at_reader *r, int col, uint64_t *out);
+int at_get_i64(const struct at_reader *r, int col, int64_t *out);
+
+/*
+ * Checks that every name in `names` (NULL-terminated) is a column; if not,
+ * prints one message listing all the missing ones and returns -1.
+ */
+int at_require(const struct at_reader *r, const char *const *names);
+
+struct at_writer {
+	FILE *fp;
+	char *buf;
+	size_t len, cap;
+	size_t ncol;		/* fields so far in the current row */
+};
+
+void at_writer_init(struct at_writer *w, FILE *fp);
+void at_writer_free(struct at_writer *w);
+/* Appends one field, quoted only if it holds '@', '"', CR or LF. */
+void at_put(struct at_writer *w, const char *s);
+void at_putn(struct at_writer *w, const char *s, size_t n);
+/* Appends one field formatted by printf; numbers need no quoting. */
+void at_putf(struct at_writer *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Ends the row and hands the whole line to stdio.  -1 on write error. */
+int at_end(struct at_writer *w);
+/* Flushes; -1 (with errno) if anything written so far failed. */
+int at_flush(struct at_writer *w);
+
+#endif

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# lib/atcsv: the '@' stream reader (libcsv) and writer, through tests/tools/atcat.
+. "$(dirname "$0")/tap.sh"
+A=$TOOLS/atcat
+
+out=$(printf 'a@b@c\n1@ two words @3\n@@\n' | "$A")
+is "$out" $'a@b@c\n1@ two words @3\n@@' "plain rows pass through, spaces and empty fields kept"
+
+out=$(printf 'a@b\n"x@y"@"say ""hi"""\n"multi\nline"@2\n' | "$A" b a)
+is "$out" $'b@a\n"say ""hi"""@"x@y"\n2@"multi\nline"' "quoted fields read by name and re-quoted only where needed"
+
+printf 'a@b\n1@2\n3\n' | "$A" >/dev/null 2>"$TMP/err"; rc=$?
+is "$rc" 1 "a ragged row exits 1"
+is "$(cat "$TMP/err")" "atcat: line 3: 1 fields, the header has 2" "a ragged row names its line"
+
+printf 'a@b\n1@2\n' | "$A" a zz yy >/dev/null 2>"$TMP/err"; rc=$?
+is "$rc:$(cat "$TMP/err")" "1:atcat: line 1: missing columns: zz, yy" "missing columns are all named"
+
+"$A" </dev/null >/dev/null 2>"$TMP/err"; rc=$?
+is "$rc:$(cat "$TMP/err")" "1:atcat: line 1: empty input: no header line" "empty input is an error"
+
+printf 'a@b\n"open@2\n' | "$A" >/dev/null 2>"$TMP/err"; rc=$?
+like "$rc:$(cat "$TMP/err")" '^1:atcat: line [0-9]+: ' "an unterminated quote is an error with a line"
+
+out=$(printf 'a\r\nx\r\n' | "$A")
+is "$out" $'a\nx' "CRLF line ends are accepted"
+done_testing

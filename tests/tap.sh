@@ -1,0 +1,82 @@
+# tap.sh: sourced by the TAP tests under tests/ (run by prove).
+# Gives: $TOP (the project), $BIN (the programs), $CAPS (../shared/captures),
+# $TMP (removed at exit), and ok/is/like/skip_all/done_testing.
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BIN=${MPTK_BIN:-$TOP/bin}
+TOOLS=${MPTK_TOOLS:-$TOP/obj/std/tools}
+CAPS=${MPTK_CAPTURES:-$TOP/../shared/captures}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/mptk-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+export LC_ALL=C
+_tap_n=0
+_tap_fail=0
+
+# ok COND-STATUS DESCRIPTION: "ok cmd args" is spelled: cmd args; ok $? "desc"
+ok() {
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_tap_n - $2"
+	else
+		echo "not ok $_tap_n - $2"
+		_tap_fail=$((_tap_fail + 1))
+	fi
+}
+
+# is GOT WANT DESCRIPTION
+is() {
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" = "$2" ]; then
+		echo "ok $_tap_n - $3"
+	else
+		echo "not ok $_tap_n - $3"
+		printf '#   got:  %s\n#   want: %s\n' "$1" "$2" | head -40
+		_tap_fail=$((_tap_fail + 1))
+	fi
+}
+
+# like GOT REGEX DESCRIPTION (grep -E)
+like() {
+	_tap_n=$((_tap_n + 1))
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		echo "ok $_tap_n - $3"
+	else
+		echo "not ok $_tap_n - $3"
+		printf '#   got:  %s\n#   want match: %s\n' "$1" "$2" | head -40
+		_tap_fail=$((_tap_fail + 1))
+	fi
+}
+
+# skip DESCRIPTION: one test counted as skipped
+skip() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n # skip $1"
+}
+
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+diag() {
+	printf '# %s\n' "$@"
+}
+
+done_testing() {
+	echo "1..$_tap_n"
+	[ "$_tap_fail" -eq 0 ]
+}
+
+# need_captures SUBDIR: skip the whole test when the shared captures are absent
+need_captures() {
+	[ -d "$CAPS/$1" ] || skip_all "no captures in $CAPS/$1"
+}
+
+need_tshark() {
+	command -v tshark >/dev/null 2>&1 || skip_all "tshark is not installed"
+}
+
+# tshark 4.0 warns when run as root; tests want its data only.
+tsh() {
+	tshark "$@" 2>/dev/null
+}
