@@ -1,0 +1,71 @@
+/*
+ * tcp_analysis.h: TCP conversation tracking and sequence analysis with the
+ * semantics of Wireshark 4.0's packet-tcp.c (tcp.stream, relative sequence
+ * numbers, tcp.analysis.*), so that pcap2csv prints what tshark prints.
+ *
+ * The caller dissects each frame and hands every TCP segment, in capture
+ * order, to tcp_analyze(); the verdict says what tshark would show for that
+ * frame.  Memory is bounded by the live conversations and their
+ * unacknowledged segments: state of conversations that have ended is freed.
+ */
+#ifndef MPTK_TCP_ANALYSIS_H
+#define MPTK_TCP_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* One TCP segment as dissected from a frame. */
+struct tcp_seg {
+	uint64_t frame;		/* frame.number, 1-based */
+	int64_t ts_sec;		/* capture time */
+	int32_t ts_nsec;
+	uint8_t af;		/* 4 or 6 */
+	uint8_t src[16], dst[16];	/* IPv4 in the first 4 bytes */
+	uint16_t sport, dport;
+	uint32_t seq, ack;	/* raw, as on the wire */
+	uint16_t flags;		/* the 12 flag bits: FIN 0x001 ... */
+	uint16_t win;		/* raw window field */
+	int wscale;		/* window scale option (SYN only), -1 absent */
+	bool sack_perm;		/* SACK-permitted option present */
+	uint8_t nsack;		/* SACK blocks in this segment (0-4) */
+	uint32_t sack_le[4], sack_re[4];
+	uint32_t len;		/* tcp.len: payload length from IP lengths */
+	uint32_t hdr_len;	/* TCP header length in bytes */
+	bool ts_opt;		/* timestamp option present */
+	uint32_t tsval, tsecr;
+};
+
+/* What tshark shows for that frame; -1 or 0 where it shows nothing. */
+struct tcp_verdict {
+	uint32_t stream;	/* tcp.stream */
+	uint32_t rel_seq;	/* tcp.seq (relative) */
+	uint32_t rel_ack;	/* tcp.ack (relative); valid if has_ack */
+	bool has_ack;
+	int64_t window_size;	/* tcp.window_size (scaled as tshark does) */
+	uint64_t acks_frame;	/* tcp.analysis.acks_frame, 0 = absent */
+	int64_t ack_rtt_ns;	/* tcp.analysis.ack_rtt, -1 = absent */
+	int64_t bytes_in_flight;	/* tcp.analysis.bytes_in_flight, -1 = absent */
+	/* tcp.analysis.* flags: the number of times tshark's tree carries
+	 * each (it prints "1" once per occurrence, comma-separated: "1,1") */
+	uint8_t retransmission;
+	uint8_t fast_retransmission;
+	uint8_t spurious_retransmission;
+	uint8_t out_of_order;
+	uint8_t duplicate_ack;
+	uint8_t lost_segment;
+};
+
+struct tcp_table;
+
+struct tcp_table *tcp_table_new(void);
+void tcp_table_free(struct tcp_table *t);
+
+/* Analyses one segment; fills *v. */
+void tcp_analyze(struct tcp_table *t, const struct tcp_seg *s,
+    struct tcp_verdict *v);
+
+/* Live conversations and segments held, for tests of bounded memory. */
+void tcp_table_usage(const struct tcp_table *t, uint64_t *flows,
+    uint64_t *segs);
+
+#endif
