@@ -2,7 +2,7 @@
 # Installs the Debian packages the build and the tests need, when missing and
 # running as root; otherwise prints the one line to run and fails.
 PKGS="build-essential pkg-config libpcap-dev libcsv-dev libgsl-dev tshark tcpdump
-gnuplot-nox iproute2 nftables mandoc perl"
+gnuplot-nox iproute2 nftables mandoc perl python3"
 missing=
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)

@@ -17,8 +17,10 @@ main(int argc, char **argv)
 	if (r == NULL)
 		return EXIT_DATA;
 	if (argc > 1) {
-		if (at_require(r, (const char *const *)argv + 1) != 0)
+		if (at_require(r, (const char *const *)argv + 1) != 0) {
+			at_reader_free(r);
 			return EXIT_DATA;
+		}
 		for (int i = 1; i < argc && ncols < 64; i++)
 			cols[ncols++] = at_col(r, argv[i]);
 	} else {
