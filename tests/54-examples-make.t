@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# examples/Makefile on a small batch tree: captures written by
+# tests/tools/capwrite (TCP flows of 400-byte records to server ports 3271,
+# 3273, ... with known RTTs and one retransmission), sorted by mvgroup, then
+# `make -C examples DATA=...`: PNGs per batch and a summary table whose rows
+# are worked out here independently (perl); a rerun does nothing; a batch
+# that gains an old capture is redone alone.
+. "$(dirname "$0")/tap.sh"
+for p in pcap2csv seqjoin rttpairs retxrate heatmat mvgroup; do
+	[ -x "$BIN/$p" ] || skip_all "$p is not built yet (bin/$p); this test runs once it is"
+done
+command -v gnuplot >/dev/null || skip_all "gnuplot is not installed"
+SHARE=${MPTK_SHARE:-$TOP/share}
+for s in heatmap.gp cdf.gp; do
+	[ -f "$SHARE/$s" ] || skip_all "share/$s is missing"
+done
+export TZ=UTC
+mk() {
+	make -C "$TOP/examples" --no-print-directory DATA="$TMP/data" \
+	    BIN="$BIN" SHARE="$SHARE" RTT_MS=45 "$@"
+}
+
+# Batch 1: two paths, 60 records; batch 2 (100 s later): three paths, 40.
+mkdir -p "$TMP/in" "$TMP/data"
+"$TOOLS/capwrite" -f 3271,3273 -t 1700000000 -n 60 "$TMP/in/b1.pcap"
+"$TOOLS/capwrite" -f 3271,3273,3275 -t 1700000100 -n 40 "$TMP/in/b2.pcap"
+touch -d '-1 hour' "$TMP/in"/*
+out=$("$BIN/mvgroup" "$TMP/data" "$TMP/in"/*.pcap | cut -d@ -f1 | tail -n +2 | tr '\n' ' ')
+is "$out" "2023-11-14/221320 2023-11-14/221500 " "mvgroup makes two batches"
+B1=$TMP/data/2023-11-14/221320 B2=$TMP/data/2023-11-14/221500
+
+# The rows the summary must hold: RTT of record r on path k is
+# 30 + 10k + (7r mod 13) ms; the last record ends the run (not data); a pair
+# takes the smaller of its paths; excess is above RTT_MS=45; path k=1 has 1 retransmitted frame among
+# 3 (handshake) + 2 * records + 1 frames.  p95 interpolates linearly.
+expect() {	# expect BATCH NPATHS RECORDS
+	perl -e '
+	my ($batch, $np, $nr) = @ARGV;
+	sub v { my ($k, $r) = @_; 30 + 10 * $k + (7 * $r) % 13 }
+	sub row {
+		my ($pa, $pb, $rate) = @_;
+		my @x = sort { $a <=> $b } map { my ($p, $q) = (v($pa, $_), v($pb, $_));
+		    $p < $q ? $p : $q } 0 .. $nr - 2;
+		my $n = @x; my $s = 0; $s += $_ for @x;
+		my $i = 0.95 * ($n - 1); my $lo = int($i);
+		my $p95 = $x[$lo] + ($i - $lo) * (($x[$lo + 1] // $x[$lo]) - $x[$lo]);
+		my $exc = grep { $_ > 45 } @x;
+		printf "%s@%d@%d@%s@%d@%.3f@%.3f@%.6f\n", $batch, 3271 + 2 * $pa,
+		    3271 + 2 * $pb, $rate, $n, $s / $n, $p95, $exc / $n;
+	}
+	for my $k (0 .. $np - 1) {
+		row($k, $k, sprintf("%.6f", $k == 1 ? 1 / (4 + 2 * $nr) : 0));
+	}
+	for my $a (0 .. $np - 1) { for my $b ($a + 1 .. $np - 1) { row($a, $b, "") } }
+	' "$@"
+}
+want="batch@a@b@retx_rate@n@rtt_mean@rtt_p95@excess
+$(expect 2023-11-14/221320 2 60)
+$(expect 2023-11-14/221500 3 40)"
+
+mk -j2 >"$TMP/make.out" 2>"$TMP/make.err"; rc=$?
+cp "$TMP/data/summary.csv" "$TMP/first-summary.csv" 2>/dev/null
+is "$rc" 0 "make -j2 over the tree succeeds"
+[ "$rc" -eq 0 ] || diag "$(tail -5 "$TMP/make.err")"
+for b in "$B1" "$B2"; do
+	for png in rtt excess cdf; do
+		f=$b/analysis/$png.png
+		is "$(head -c 8 "$f" 2>/dev/null | od -An -tx1 | tr -d ' \n')" 89504e470d0a1a0a \
+		    "${b#"$TMP/data/"}: $png.png is a PNG"
+	done
+done
+is "$(cat "$TMP/first-summary.csv" 2>/dev/null)" "$want" \
+    "the summary table: per path rates and RTTs, per pair RTTs, for both batches"
+
+mk >"$TMP/make.out" 2>&1; rc=$?
+is "$rc:$(grep -c 'pcap2csv\|gnuplot\|awk' "$TMP/make.out")" "0:0" "a second make redoes nothing"
+
+# An old capture arrives in batch 2 (mvgroup keeps its time): batch 2 alone
+# is redone, and its paths now include 3277 from the new capture.
+"$TOOLS/capwrite" -f 3277 -t 1700000110 -n 40 "$TMP/in/b2b.pcap"
+touch -d '-1 hour' "$TMP/in/b2b.pcap"
+"$BIN/mvgroup" "$TMP/data" "$TMP/in/b2b.pcap" >/dev/null
+mk -j2 >"$TMP/make.out" 2>&1; rc=$?
+is "$rc" 0 "make after a capture joined batch 2"
+is "$(grep '^.*pcap2csv ' "$TMP/make.out" | grep -c 221500):$(grep '^.*pcap2csv ' "$TMP/make.out" | grep -c 221320)" "1:0" \
+    "only batch 2 is redone"
+like "$(grep '^2023-11-14/221500@3277@3277@' "$TMP/data/summary.csv")" '@0.000000@39@' \
+    "the new path is in the summary"
+is "$(grep -c '^2023-11-14/221320@' "$TMP/data/summary.csv")" 3 "batch 1's rows are unchanged in number"
+
+# The repository's demo capture, when there is one, goes through as a batch.
+if [ -f "$TOP/examples/demo.pcap" ]; then
+	mkdir -p "$TMP/data/demo"
+	cp "$TOP/examples/demo.pcap" "$TMP/data/demo/"
+	mk -j2 >"$TMP/make.out" 2>&1; rc=$?
+	is "$rc" 0 "make with examples/demo.pcap as a batch"
+	ok "$([ -s "$TMP/data/demo/analysis/rtt.png" ]; echo $?)" "demo: rtt.png drawn"
+	like "$(grep -c '^demo@' "$TMP/data/summary.csv")" '^[1-9]' "demo: rows in the summary"
+else
+	skip "no examples/demo.pcap"
+fi
+done_testing
