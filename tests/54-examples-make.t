@@ -88,6 +88,28 @@ like "$(grep '^2023-11-14/221500@3277@3277@' "$TMP/data/summary.csv")" '@0.00000
     "the new path is in the summary"
 is "$(grep -c '^2023-11-14/221320@' "$TMP/data/summary.csv")" 3 "batch 1's rows are unchanged in number"
 
+# The crontab line, run as cron would (its variables set, \% made %),
+# with test folders: it sorts the incoming captures and analyses them.
+mkdir -p "$TMP/cron/in" "$TMP/cron/batches" "$TMP/mptk"
+ln -s "$BIN" "$TMP/mptk/bin"; ln -s "$SHARE" "$TMP/mptk/share"
+ln -s "$TOP/examples" "$TMP/mptk/examples"
+"$TOOLS/capwrite" -f 3271,3273 -t 1700000000 -n 60 "$TMP/cron/in/b1.pcap"
+touch -d '-1 hour' "$TMP/cron/in/b1.pcap"
+: >"$TMP/cron/in/.b2.pcap.partial"
+line=$(grep -E '^[*0-9/,-]+ +[*0-9/,-]+ +[*] +[*] +[*] ' "$TOP/examples/crontab")
+cmd=$(printf '%s\n' "$line" | sed -E 's/^([^ ]+ +){5}//; s/\\%/%/g' |
+    sed "s|/run/lock/mptk-batch.lock|$TMP/cron/lock|")
+env MPTK="$TMP/mptk" INCOMING="$TMP/cron/in" BATCHES="$TMP/cron/batches" \
+    LOG="$TMP/cron/log" PATH="$PATH" sh -c "$cmd"; rc=$?
+is "$rc" 0 "the crontab command runs"
+like "$(cat "$TMP/cron/log")" "== done, status 0" "and logs a successful make"
+is "$(cd "$TMP/cron/in" && ls -A)" ".b2.pcap.partial" "it moved the capture and left the hidden partial file"
+is "$(grep -c '@327[13]@' "$TMP/cron/batches/summary.csv" 2>/dev/null)" 3 \
+    "the summary table holds the batch's two paths and their pair"
+flock "$TMP/cron/lock" env MPTK="$TMP/mptk" INCOMING="$TMP/cron/in" \
+    BATCHES="$TMP/cron/batches" LOG="$TMP/cron/log" sh -c "$cmd"
+like "$(tail -1 "$TMP/cron/log")" "previous run still busy" "a run due while one is busy only logs that"
+
 # The repository's demo capture, when there is one, goes through as a batch.
 if [ -f "$TOP/examples/demo.pcap" ]; then
 	mkdir -p "$TMP/data/demo"
