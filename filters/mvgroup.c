@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -524,6 +523,7 @@ collect(const struct opts *o, char **paths, size_t npaths, size_t *nfiles,
     int *failed)
 {
 	struct file *files = xalloc(NULL, (npaths + 1) * sizeof(*files));
+	struct st_names *names = st_names_new();
 	time_t now = time(NULL);
 	size_t n = 0;
 
@@ -548,7 +548,7 @@ collect(const struct opts *o, char **paths, size_t npaths, size_t *nfiles,
 			    (long)(now - sb.st_mtim.tv_sec), o->settle);
 			continue;
 		}
-		if ((rc = start_time_of(paths[i], &st)) != 0) {
+		if ((rc = start_time_of(names, paths[i], &st)) != 0) {
 			if (rc == -1)
 				warnx("%s: no start time (not a capture, no "
 				    "time column, no date-time in the name); "
@@ -560,9 +560,10 @@ collect(const struct opts *o, char **paths, size_t npaths, size_t *nfiles,
 			warnx("%s: last packet cut short (capture stopped mid-write); taken as final",
 			    paths[i]);
 		files[n].path = paths[i];
-		files[n].start = (time_t)floor(st.epoch);
+		files[n].start = st.sec;
 		n++;
 	}
+	st_names_free(names);
 	*nfiles = n;
 	return files;
 }

@@ -12,8 +12,8 @@
 #include "atcsv.h"
 #include "starttime.h"
 
-/* A CSV header must end within this many bytes; binary data has a NUL. */
-#define CSV_PROBE 65536
+/* A CSV's header line must end within this many bytes. */
+#define CSV_PROBE 16384
 
 /*
  * 1 and the first packet's time when libpcap reads the file as a capture
@@ -35,6 +35,7 @@ capture_start(const char *path, struct start_time *st)
 		if (!found) {
 			st->epoch = (double)hdr->ts.tv_sec +
 			    (double)hdr->ts.tv_usec / 1e6;
+			st->sec = hdr->ts.tv_sec;
 			found = 1;
 		}
 	}
@@ -47,16 +48,26 @@ capture_start(const char *path, struct start_time *st)
 	return found;
 }
 
-/* 1 when the file starts like text: a newline early on and no NUL byte. */
+/*
+ * 1 when the file starts like an '@' CSV with a time column: a first line
+ * ending within the probe, free of control characters, naming a time.
+ * libcsv then parses it; this only keeps binary files from its messages.
+ */
 static int
-looks_like_text(FILE *fp)
+looks_like_csv(FILE *fp)
 {
 	char buf[CSV_PROBE];
-	size_t n = fread(buf, 1, sizeof(buf), fp);
+	size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+	char *eol;
 
 	rewind(fp);
-	return n > 0 && memchr(buf, '\0', n) == NULL &&
-	    memchr(buf, '\n', n) != NULL;
+	if ((eol = memchr(buf, '\n', n)) == NULL)
+		return 0;
+	*eol = '\0';
+	for (const char *c = buf; c < eol; c++)
+		if ((unsigned char)*c < 0x20 && *c != '\t' && *c != '\r')
+			return 0;
+	return strstr(buf, "time") != NULL;
 }
 
 /* 1 and the first row's time for a pcap2csv or udrecv CSV; else 0. */
@@ -70,7 +81,7 @@ csv_start(const char *path, struct start_time *st)
 
 	if ((fp = fopen(path, "r")) == NULL)
 		return 0;
-	if (!looks_like_text(fp) || (r = at_reader_open(fp, path)) == NULL) {
+	if (!looks_like_csv(fp) || (r = at_reader_open(fp, path)) == NULL) {
 		fclose(fp);
 		return 0;
 	}
@@ -83,6 +94,17 @@ csv_start(const char *path, struct start_time *st)
 		if (got < 0)
 			break;
 		if (got == 1 && isfinite(t)) {
+			const char *text = at_get(r, col), *dot;
+			char *end;
+			long long whole = strtoll(text, &end, 10);
+
+			/*
+			 * 1700000777.999999999 is 1700000778.0 as a double:
+			 * take whole seconds from the text where it allows.
+			 */
+			dot = strchr(text, '.');
+			st->sec = end == dot && end != text && whole >= 0 ?
+			    (time_t)whole : (time_t)floor(t);
 			st->epoch = t;
 			st->source = ST_CSV;
 			found = 1;
@@ -110,21 +132,45 @@ static const struct name_form {
 	  "([0-9]{2})-([0-9]{2})-([0-9]{2})([^0-9]|$)", 1 },
 };
 
-static int
-match_form(const struct name_form *f, const char *name, time_t *out)
+#define NFORMS (sizeof(name_forms) / sizeof(name_forms[0]))
+
+struct st_names {
+	regex_t re[NFORMS];
+};
+
+struct st_names *
+st_names_new(void)
 {
-	regex_t re;
+	struct st_names *names = calloc(1, sizeof(*names));
+
+	if (names == NULL)
+		err(1, "out of memory");
+	for (size_t i = 0; i < NFORMS; i++)
+		if (regcomp(&names->re[i], name_forms[i].re, REG_EXTENDED) != 0)
+			errx(1, "name pattern %zu does not compile", i);
+	return names;
+}
+
+void
+st_names_free(struct st_names *names)
+{
+	if (names == NULL)
+		return;
+	for (size_t i = 0; i < NFORMS; i++)
+		regfree(&names->re[i]);
+	free(names);
+}
+
+static int
+match_form(const struct name_form *f, const regex_t *re, const char *name,
+    time_t *out)
+{
 	regmatch_t m[9];
 	long v[6];
 	struct tm tm;
 	time_t t;
-	int rc;
 
-	if (regcomp(&re, f->re, REG_EXTENDED) != 0)
-		return -1;
-	rc = regexec(&re, name, 9, m, 0);
-	regfree(&re);
-	if (rc != 0)
+	if (regexec(re, name, 9, m, 0) != 0)
 		return -1;
 	for (int i = 0; i < 6; i++)
 		v[i] = strtol(name + m[i + 2].rm_so, NULL, 10);
@@ -151,19 +197,21 @@ match_form(const struct name_form *f, const char *name, time_t *out)
 }
 
 int
-start_time_from_name(const char *path, time_t *out)
+start_time_from_name(const struct st_names *names, const char *path,
+    time_t *out)
 {
 	const char *base = strrchr(path, '/');
 
 	base = base ? base + 1 : path;
-	for (size_t i = 0; i < sizeof(name_forms) / sizeof(name_forms[0]); i++)
-		if (match_form(&name_forms[i], base, out) == 0)
+	for (size_t i = 0; i < NFORMS; i++)
+		if (match_form(&name_forms[i], &names->re[i], base, out) == 0)
 			return 0;
 	return -1;
 }
 
 int
-start_time_of(const char *path, struct start_time *st)
+start_time_of(const struct st_names *names, const char *path,
+    struct start_time *st)
 {
 	time_t t;
 	int fd;
@@ -177,8 +225,9 @@ start_time_of(const char *path, struct start_time *st)
 	close(fd);
 	if (capture_start(path, st) || csv_start(path, st))
 		return 0;
-	if (start_time_from_name(path, &t) == 0) {
+	if (start_time_from_name(names, path, &t) == 0) {
 		st->epoch = (double)t;
+		st->sec = t;
 		st->source = ST_NAME;
 		return 0;
 	}

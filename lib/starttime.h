@@ -19,16 +19,23 @@ enum st_source {
 
 struct start_time {
 	double epoch;		/* seconds since the epoch */
+	time_t sec;		/* its whole seconds, exact (no rounding up) */
 	enum st_source source;
 	int cut_short;		/* a capture whose last packet is truncated */
 };
+
+/* The compiled name patterns; made once per program, freed at the end. */
+struct st_names;
+struct st_names *st_names_new(void);
+void st_names_free(struct st_names *names);
 
 /*
  * Finds the start time of the file at `path`.  Returns 0 on success; -1
  * when no source gives one (nothing printed: the caller reports the file);
  * -2 after a "prog: path: what" message when the file cannot be read.
  */
-int start_time_of(const char *path, struct start_time *st);
+int start_time_of(const struct st_names *names, const char *path,
+    struct start_time *st);
 
 /*
  * The date-time in a file name (its last path component), in one of the
@@ -40,7 +47,8 @@ int start_time_of(const char *path, struct start_time *st);
  * Fields after the year need not be zero-padded in the first two forms.
  * Returns 0 and sets *out, or -1 when the name holds no valid date-time.
  */
-int start_time_from_name(const char *path, time_t *out);
+int start_time_from_name(const struct st_names *names, const char *path,
+    time_t *out);
 
 const char *st_source_name(enum st_source s);
 

@@ -65,6 +65,7 @@ like "$(cat "$TMP/err")" "cut.pcap: last packet cut short" "with a warning"
 
 # A pcap with a header and no packet, and no date in the name: left, exit 1.
 "$TOOLS/capwrite" -n 0 "$TMP/in/empty.pcap"
+is "$(stat -c %s "$TMP/in/empty.pcap")" 24 "a pcap of a file header only"
 touch -d '-2 hours' "$TMP/in/empty.pcap"
 "$MV" "$D" "$TMP/in/empty.pcap" >/dev/null 2>"$TMP/err"; rc=$?
 is "$rc:$(cat "$TMP/err")" "1:mvgroup: $TMP/in/empty.pcap: no start time (not a capture, no time column, no date-time in the name); left" \
@@ -83,6 +84,10 @@ like "$(cat "$TMP/err")" "bad.csv:2: time: 'soon' is not a number" "and says whe
 printf 'no@clock@here\n1@2@3\n' >"$TMP/in/notime-22-01-27-15-18-16.txt"
 is "$(TZ=UTC start "$TMP/in/notime-22-01-27-15-18-16.txt")" "$(date -u -d '2022-01-27 15:18:16' +%s)" \
     "a text file without a time column falls back to its name"
+
+printf 'PK\003\004 binary@time\nrest' >"$TMP/in/z-22-01-27-15-18-16.zip"
+is "$(TZ=UTC start "$TMP/in/z-22-01-27-15-18-16.zip"):$(cat "$TMP/err")" "$(date -u -d '2022-01-27 15:18:16' +%s):" \
+    "a binary file is not read as a CSV: its name gives the time, quietly"
 
 # The lab's real captures: names (Taipei time) agree with first packets.
 if [ -d "$CAPS/lab" ]; then

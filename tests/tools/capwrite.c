@@ -210,7 +210,8 @@ main(int argc, char **argv)
 		flows(&c, ports, start, count);
 	else
 		udp_packets(&c, start, count, step);
-	qsort(c.p, c.n, sizeof(*c.p), by_time);
+	if (c.n > 1)
+		qsort(c.p, c.n, sizeof(*c.p), by_time);
 	if ((dead = pcap_open_dead(DLT_EN10MB, 65535)) == NULL)
 		errx(1, "pcap_open_dead");
 	if ((out = pcap_dump_open(dead, argv[optind])) == NULL)
