@@ -88,6 +88,20 @@ like "$(grep '^2023-11-14/221500@3277@3277@' "$TMP/data/summary.csv")" '@0.00000
     "the new path is in the summary"
 is "$(grep -c '^2023-11-14/221320@' "$TMP/data/summary.csv")" 3 "batch 1's rows are unchanged in number"
 
+# A batch whose capture holds no records (UDP only) fails in rttpairs; with
+# -k the others' table is still written, and make exits non-zero.
+mkdir -p "$TMP/data/udp"
+"$TOOLS/capwrite" -t 1700000300 -n 20 "$TMP/data/udp/u.pcap"
+touch "$TMP/data/2023-11-14/221320/b1.pcap"
+mk -k -j2 >"$TMP/make.out" 2>&1; rc=$?
+ok "$([ "$rc" -ne 0 ]; echo $?)" "make -k exits non-zero when a batch fails"
+like "$(cat "$TMP/make.out")" "udp/analysis/rtt.csv\] Error" "naming the failed batch's file"
+is "$(cut -d@ -f1 "$TMP/data/summary.csv" | sort | uniq -c | awk '{print $2 ":" $1}' | tr '\n' ' ')" \
+    "2023-11-14/221320:3 2023-11-14/221500:10 batch:1 " "the other batches' table is still written"
+is "$(grep -c 'pcap2csv .*221320' "$TMP/make.out")" 1 "a touched capture redoes its batch"
+is "$(ls "$TMP/data/udp/analysis" | grep -c 'tmp$')" 0 "no temporary file is left by the failure"
+rm -rf "$TMP/data/udp"
+
 # The crontab line, run as cron would (its variables set, \% made %),
 # with test folders: it sorts the incoming captures and analyses them.
 mkdir -p "$TMP/cron/in" "$TMP/cron/batches" "$TMP/mptk"
