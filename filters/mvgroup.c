@@ -513,10 +513,23 @@ file_list(int argc, char **argv, size_t *count)
 	return list;
 }
 
+/* mvgroup's lock and partial copies, met when DEST is inside the sources. */
+static int
+own_file(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t len, slen = strlen(PART_SUFFIX);
+
+	base = base ? base + 1 : path;
+	len = strlen(base);
+	return strcmp(base, LOCK_NAME) == 0 || (base[0] == '.' &&
+	    len > slen && strcmp(base + len - slen, PART_SUFFIX) == 0);
+}
+
 /*
  * Reads every file's start time; files that cannot be placed are reported
- * (and counted in *failed), files still being written are left quietly
- * for a later run.  Returns the files to move.
+ * (and counted in *failed), files still being written are left for a
+ * later run, and mvgroup's own lock and partial copies are skipped.  Returns the files to move.
  */
 static struct file *
 collect(const struct opts *o, char **paths, size_t npaths, size_t *nfiles,
@@ -532,6 +545,8 @@ collect(const struct opts *o, char **paths, size_t npaths, size_t *nfiles,
 		struct stat sb;
 		int rc;
 
+		if (own_file(paths[i]))
+			continue;
 		if (lstat(paths[i], &sb) != 0) {
 			warn("%s", paths[i]);
 			(*failed)++;

@@ -49,6 +49,12 @@ is "$rc:$out" "0:batch@from@to" "a rerun (files from stdin) moves nothing"
 out=$(find "$D" -type f ! -name .mvgroup.lock | "$MV" "$D" 2>&1); rc=$?
 is "$rc:$out" "0:batch@from@to" "files already in place stay, unreported"
 
+: >"$D/2025-12-31/235950/.b.mvgroup-part"
+touch -d '-2 hours' "$D/2025-12-31/235950/.b.mvgroup-part"
+out=$(find "$D" -type f | "$MV" "$D" 2>&1); rc=$?
+is "$rc:$out" "0:batch@from@to" "with DEST among the sources: its lock and partial copies are skipped"
+rm "$D/2025-12-31/235950/.b.mvgroup-part"
+
 # Late files join the batch folders left by earlier runs.
 cap late1 20 0; cap early 33 0; cap late2 45 0; cap new 200 0
 out=$(printf '%s\n' "$SRC/late2" "$SRC/early" "$SRC/new" "$SRC/late1" | "$MV" "$D"); rc=$?
