@@ -1,0 +1,55 @@
+/*
+ * starttime.h: when a capture or a CSV made from one began, for sorting
+ * files into experiment batches (mvgroup).  Sources, in order: the first
+ * packet of a pcap or pcapng file (libpcap); the first row of a pcap2csv
+ * CSV (frame.time_epoch) or a udrecv CSV (time); a date-time in the file
+ * name, read as local time (TZ is honoured).
+ */
+#ifndef MPTK_STARTTIME_H
+#define MPTK_STARTTIME_H
+
+#include <time.h>
+
+enum st_source {
+	ST_NONE,
+	ST_CAPTURE,		/* first packet of a pcap/pcapng */
+	ST_CSV,			/* first row of a pcap2csv or udrecv CSV */
+	ST_NAME			/* a date-time in the file name */
+};
+
+struct start_time {
+	double epoch;		/* seconds since the epoch */
+	time_t sec;		/* its whole seconds, exact (no rounding up) */
+	enum st_source source;
+	int cut_short;		/* a capture whose last packet is truncated */
+};
+
+/* The compiled name patterns; made once per program, freed at the end. */
+struct st_names;
+struct st_names *st_names_new(void);
+void st_names_free(struct st_names *names);
+
+/*
+ * Finds the start time of the file at `path`.  Returns 0 on success; -1
+ * when no source gives one (nothing printed: the caller reports the file);
+ * -2 after a "prog: path: what" message when the file cannot be read.
+ */
+int start_time_of(const struct st_names *names, const char *path,
+    struct start_time *st);
+
+/*
+ * The date-time in a file name (its last path component), in one of the
+ * lab's forms, as local time:
+ *   PPPPYYYY-M-D-h-m-s...  a 4-digit port, then the date without separator
+ *                          (32312022-1-16-18-3-21_server_UL.pcap)
+ *   YYYY-M-D-h-m-s         (2022-1-16-18-3-21.pcap)
+ *   YY-MM-DD-hh-mm-ss      (22-01-27-15-18-16.pcap)
+ * Fields after the year need not be zero-padded in the first two forms.
+ * Returns 0 and sets *out, or -1 when the name holds no valid date-time.
+ */
+int start_time_from_name(const struct st_names *names, const char *path,
+    time_t *out);
+
+const char *st_source_name(enum st_source s);
+
+#endif
