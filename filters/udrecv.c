@@ -128,7 +128,8 @@ promote(struct receiver *rv, struct path *p, struct conn *c)
 			conn_close(&p->cand[i]);
 		}
 	}
-	if (p->lfd != -1) {
+	/* MPTCP joins its subflows through the listener: it stays open */
+	if (p->lfd != -1 && !rv->o.mptcp) {
 		close(p->lfd);
 		p->lfd = -1;
 	}
@@ -298,6 +299,11 @@ accept_peers(struct receiver *rv, struct path *p, unsigned k)
 		if (fd == -1)
 			return;
 		live_addr_str((struct sockaddr *)&ss, peer, sizeof(peer));
+		if (p->state != WAITING) {
+			refuse(p, peer, "the path has its peer, closed");
+			close(fd);
+			continue;
+		}
 		if (!live_allowed(&rv->o, (struct sockaddr *)&ss)) {
 			refuse(p, peer, "not allowed by --allow, closed");
 			close(fd);

@@ -65,6 +65,7 @@ struct path {
 	int peer_eof;		/* the peer closed its side */
 	uint64_t progress;	/* monotonic time of the last byte sent */
 	uint64_t sent, dropped, unsent, bytes;
+	unsigned refused;	/* connections turned away during the run */
 	uint64_t first_ns, last_ns;	/* wall clock of first, last record */
 };
 
@@ -194,12 +195,27 @@ path_drain_input(struct path *p)
 	}
 }
 
+/* A listener kept open for MPTCP joins turns away further connections. */
+static void
+refuse_extra(struct path *p)
+{
+	for (int i = 0; p->lfd != -1 && i < 64; i++) {
+		int fd = accept4(p->lfd, NULL, NULL, SOCK_CLOEXEC);
+
+		if (fd == -1)
+			return;
+		close(fd);
+		p->refused++;
+	}
+}
+
 static void
 housekeeping(struct sender *s, uint64_t mono_now)
 {
 	for (unsigned k = 0; k < s->o.npaths; k++) {
 		struct path *p = &s->paths[k];
 
+		refuse_extra(p);
 		path_drain_input(p);
 		if (p->open && p->qlen > 0 &&
 		    mono_now - p->progress > s->o.idle_ns) {
@@ -285,6 +301,12 @@ accept_paths(struct sender *s)
 				continue;
 			live_addr_str((struct sockaddr *)&ss, peer,
 			    sizeof(peer));
+			if (p->open) {
+				warnx("path %u: %s: the path has its peer, "
+				    "closed", p->port, peer);
+				close(fd);
+				continue;
+			}
 			if (!live_allowed(o, (struct sockaddr *)&ss)) {
 				warnx("path %u: %s: not allowed by --allow, "
 				    "closed", p->port, peer);
@@ -298,8 +320,11 @@ accept_paths(struct sender *s)
 			p->fd = fd;
 			p->open = 1;
 			snprintf(p->peer, sizeof(p->peer), "%s", peer);
-			close(p->lfd);
-			p->lfd = -1;
+			/* MPTCP joins subflows through the listener */
+			if (!o->mptcp) {
+				close(p->lfd);
+				p->lfd = -1;
+			}
 			if (deadline == 0)
 				deadline = clk_mono_ns() + o->wait_ns;
 		}
@@ -307,7 +332,7 @@ accept_paths(struct sender *s)
 	for (unsigned k = 0; k < o->npaths; k++) {
 		struct path *p = &s->paths[k];
 
-		if (p->lfd != -1) {
+		if (p->lfd != -1 && !p->open) {
 			if (!stop_signal)
 				warnx("path %u: no peer within -w %.1f s",
 				    p->port, (double)o->wait_ns / 1e9);
@@ -477,6 +502,10 @@ finish(struct sender *s, uint64_t seq_end)
 			    "end", p->port, p->peer, p->qlen);
 			s->failed = 1;
 		}
+		if (p->lfd != -1) {
+			close(p->lfd);
+			p->lfd = -1;
+		}
 		if (p->fd != -1) {
 			/* the kernel still delivers what it holds */
 			shutdown(p->fd, SHUT_WR);
@@ -495,10 +524,11 @@ summary(const struct sender *s)
 
 		fprintf(stderr, "udsend: path %u: %" PRIu64 " records, %"
 		    PRIu64 " bytes, %.3f s, %.3f records/s, %.1f kbit/s, %"
-		    PRIu64 " dropped, %" PRIu64 " unsent\n", p->port, p->sent,
+		    PRIu64 " dropped, %" PRIu64 " unsent, %u refused\n",
+		    p->port, p->sent,
 		    p->bytes, secs, secs > 0 ? (double)(p->sent - 1) / secs : 0,
 		    secs > 0 ? (double)(p->bytes - s->o.reclen) * 8 / secs /
-		    1000 : 0, p->dropped, p->unsent);
+		    1000 : 0, p->dropped, p->unsent, p->refused);
 	}
 }
 

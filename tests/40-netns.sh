@@ -24,6 +24,10 @@ netns_need() {
 
 in_srv() { ip netns exec "$NS_SRV" "$@"; }
 in_cli() { ip netns exec "$NS_CLI" "$@"; }
+# for background jobs: a plain command, so that $! is the process itself
+# (ip netns exec execs it) and not a subshell
+SRV="ip netns exec $NS_SRV"
+CLI="ip netns exec $NS_CLI"
 
 # remembers a background process to kill at cleanup
 netns_track() { _ns_pids="$_ns_pids $*"; }
@@ -71,18 +75,75 @@ netns_shape() {
 		latency "$lat"
 }
 
-# netns_loss K PERCENT: TCP segments leaving either end of path K are
-# dropped at random (nftables numgen), so the loss happens before the
-# server's capture point for both directions of data
+# netns_loss K PERCENT: TCP segments arriving at either end of path K are
+# dropped at random (nftables numgen on the input hook).  Input, because the
+# server's capture sees a packet before its input hook and after its output
+# hook: so the capture holds the lost originals and their retransmissions
+# in both directions, as tshark and retxrate need to flag them.
 netns_loss() {
 	local k=$1 pct=$2 ns dev
 	for ns in "$NS_SRV:s$k" "$NS_CLI:c$k"; do
 		dev=${ns#*:}
 		ip netns exec "${ns%%:*}" nft add table inet mptk 2>/dev/null
-		ip netns exec "${ns%%:*}" nft add chain inet mptk out \
-			'{ type filter hook output priority 0; }' 2>/dev/null
-		ip netns exec "${ns%%:*}" nft add rule inet mptk out \
-			oifname "$dev" meta l4proto tcp \
-			numgen random mod 100 '<' "$pct" drop || return 1
+		ip netns exec "${ns%%:*}" nft add chain inet mptk in \
+			'{ type filter hook input priority 0; }' 2>/dev/null
+		ip netns exec "${ns%%:*}" nft add rule inet mptk in \
+			iifname "$dev" meta l4proto tcp \
+			numgen random mod 100 '<' "$pct" counter drop || return 1
 	done
+}
+
+# capture_start FILE FILTER: tcpdump -i any in the server namespace, full
+# snaplen, packets written as they come; returns once it listens
+capture_start() {
+	$SRV timeout 60 tcpdump -i any -s 0 -B 32768 --immediate-mode -w "$1" "$2" 2>"$1.err" &
+	_cap_pid=$!
+	netns_track "$_cap_pid"
+	for _ in $(seq 50); do
+		grep -q "listening on" "$1.err" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# capture_stop: ends tcpdump cleanly so the file is whole
+capture_stop() {
+	sleep 0.3
+	kill -TERM "$_cap_pid" 2>/dev/null
+	wait "$_cap_pid" 2>/dev/null
+	return 0
+}
+
+# in_order FILE M PORT...: udrecv/udsend output holds, per port, sequence
+# numbers 0..M-1 in order, each line with 5 fields; prints "ok" or what not
+in_order() {
+	local f=$1 m=$2
+	shift 2
+	awk -F@ -v m="$m" -v ports="$*" '
+	NR == 1 { next }
+	NF != 5 { bad = bad " line " NR ": " NF " fields" }
+	{
+		if ($2 != nxt[$1] + 0)
+			bad = bad " " $1 ":" $2 "!=" nxt[$1] + 0
+		nxt[$1] = $2 + 1
+	}
+	END {
+		n = split(ports, P, " ")
+		for (i = 1; i <= n; i++)
+			if (nxt[P[i]] + 0 != m)
+				bad = bad " " P[i] ": " nxt[P[i]] + 0 " records"
+		for (p in nxt) {
+			found = 0
+			for (i = 1; i <= n; i++) found += (p == P[i])
+			if (!found) bad = bad " unexpected path " p
+		}
+		print bad == "" ? "ok" : substr(bad, 1, 300)
+	}' "$f"
+}
+
+# same_born SENT RECEIVED: lines of udrecv whose born differs from udsend's
+same_born() {
+	awk -F@ 'NR == FNR { if (FNR > 1) b[$1 "@" $2] = $3; next }
+	FNR > 1 && b[$1 "@" $2] != $3 { bad++ }
+	END { print bad + 0 }' "$1" "$2"
 }
