@@ -98,15 +98,22 @@ refuse(struct path *p, const char *peer, const char *why)
 		    p->port);
 }
 
-/* Drops a connection with a message; losing the path's peer ends it. */
+/*
+ * Drops a connection with a message; losing the path's peer ends the path.
+ * Candidates count as refused, so a flood of them cannot flood stderr.
+ */
 static void
 drop(struct receiver *rv, struct path *p, struct conn *c, const char *why)
 {
-	warnx("path %u: %s: %s, dropped", p->port, c->peer, why);
+	char msg[160];
+
+	snprintf(msg, sizeof(msg), "%s, dropped", why);
 	if (p->state == RUNNING && c == &p->cand[0]) {
+		warnx("path %u: %s: %s", p->port, c->peer, msg);
 		p->state = LOST;
 		rv->lost = 1;
-	}
+	} else
+		refuse(p, c->peer, msg);
 	conn_close(c);
 }
 
@@ -123,8 +130,8 @@ promote(struct receiver *rv, struct path *p, struct conn *c)
 	}
 	for (int i = 1; i < CAND_MAX; i++) {
 		if (p->cand[i].fd != -1) {
-			warnx("path %u: %s: another peer won the port, closed",
-			    p->port, p->cand[i].peer);
+			refuse(p, p->cand[i].peer,
+			    "another peer won the port, closed");
 			conn_close(&p->cand[i]);
 		}
 	}
