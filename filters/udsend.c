@@ -37,6 +37,8 @@ enum { OPT_US = LIVE_OPT_OWN };
 #define HOUSEKEEPING_NS	(100 * NS_PER_MS)	/* reads, idle checks */
 #define FLUSH_NS	(50 * NS_PER_MS)	/* longest a line waits */
 #define MAX_WAIT_NS	(200 * NS_PER_MS)	/* longest sleep: signals */
+#define STAGE_BYTES	65536	/* most bytes handed to one send */
+#define STAGE_RECORDS(len) (STAGE_BYTES / (len) > 0 ? STAGE_BYTES / (len) : 1)
 
 /*
  * The signal handler's only way to tell the loop to stop; counts signals
@@ -59,8 +61,9 @@ struct path {
 	char peer[64];
 	struct rec *q;		/* ring of records waiting for the socket */
 	size_t qcap, qhead, qlen;
-	size_t off;		/* bytes of the head record already sent */
-	uint8_t *buf;		/* the head record on the wire */
+	uint8_t *stage;		/* the first records of q, as on the wire */
+	size_t staged;		/* records in stage */
+	size_t off;		/* bytes of stage already sent */
 	int open;		/* connected and not failed */
 	int peer_eof;		/* the peer closed its side */
 	uint64_t progress;	/* monotonic time of the last byte sent */
@@ -106,10 +109,8 @@ path_enqueue(struct path *p, const struct rec *r, size_t qmax)
 
 static void
 print_sent(struct sender *s, struct path *p, const struct rec *r,
-    uint64_t real_ns)
+    uint64_t real_ns, long queued)
 {
-	int outq;
-
 	at_putf(&s->out, "%u", p->port);
 	at_putf(&s->out, "%" PRIu32, r->seq);
 	if (r->flag == REC_DATA_US)
@@ -117,10 +118,8 @@ print_sent(struct sender *s, struct path *p, const struct rec *r,
 	else
 		at_putf(&s->out, "%" PRIu64, r->born);
 	clk_put_epoch(&s->out, real_ns);
-	/* bytes not yet acknowledged in the socket, plus our own queue */
-	if (ioctl(p->fd, SIOCOUTQ, &outq) == 0)
-		at_putf(&s->out, "%zu", (size_t)outq +
-		    (p->qlen - 1) * s->o.reclen);
+	if (queued >= 0)
+		at_putf(&s->out, "%ld", queued);
 	else
 		at_put(&s->out, "");
 	if (at_end(&s->out) == -1 && !s->out_failed) {
@@ -129,19 +128,29 @@ print_sent(struct sender *s, struct path *p, const struct rec *r,
 	}
 }
 
-/* Writes what the socket takes of p's queue. */
+/*
+ * Writes what the socket takes of p's queue.  Records go out in batches
+ * (one send for all that are due, when a path catches up), and each record
+ * whose last byte the socket took gets its line.
+ */
 static void
 path_pump(struct sender *s, struct path *p, uint64_t mono_now)
 {
 	size_t len = s->o.reclen;
 
 	while (p->open && p->qlen > 0) {
-		const struct rec *r = &p->q[p->qhead];
+		size_t done_before, done_after;
 		ssize_t n;
 
-		if (p->off == 0)
-			rec_encode(p->buf, r);
-		n = send(p->fd, p->buf + p->off, len - p->off,
+		if (p->staged == 0) {
+			p->staged = p->qlen < STAGE_RECORDS(len) ? p->qlen :
+			    STAGE_RECORDS(len);
+			for (size_t i = 0; i < p->staged; i++)
+				rec_encode(p->stage + i * len,
+				    &p->q[(p->qhead + i) % p->qcap]);
+			p->off = 0;
+		}
+		n = send(p->fd, p->stage + p->off, p->staged * len - p->off,
 		    MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n == -1) {
 			if (errno == EINTR)
@@ -154,22 +163,34 @@ path_pump(struct sender *s, struct path *p, uint64_t mono_now)
 			return;
 		}
 		p->progress = mono_now;
+		done_before = p->off / len;
 		p->off += (size_t)n;
-		if (p->off < len)
-			continue;
-		if (rec_is_data(r)) {
+		done_after = p->off / len;
+		if (done_after > done_before) {
 			uint64_t now = clk_real_ns();
+			int outq;
+			long kernel = ioctl(p->fd, SIOCOUTQ, &outq) == 0 ?
+			    outq : -1;
 
-			if (p->sent == 0)
-				p->first_ns = now;
-			p->last_ns = now;
-			p->sent++;
-			p->bytes += len;
-			print_sent(s, p, r, now);
+			for (size_t i = done_before; i < done_after; i++) {
+				const struct rec *r = &p->q[p->qhead];
+
+				p->qhead = (p->qhead + 1) % p->qcap;
+				p->qlen--;
+				if (!rec_is_data(r))
+					continue;
+				if (p->sent == 0)
+					p->first_ns = now;
+				p->last_ns = now;
+				p->sent++;
+				p->bytes += len;
+				/* unacknowledged in the socket plus our queue */
+				print_sent(s, p, r, now, kernel < 0 ? -1 :
+				    kernel + (long)(p->qlen * len));
+			}
 		}
-		p->off = 0;
-		p->qhead = (p->qhead + 1) % p->qcap;
-		p->qlen--;
+		if (p->off == p->staged * len)
+			p->staged = 0;
 	}
 }
 
@@ -605,8 +626,8 @@ main(int argc, char **argv)
 		p->fd = p->lfd = -1;
 		p->qcap = s.qmax + 1;
 		p->q = calloc(p->qcap, sizeof(*p->q));
-		p->buf = calloc(1, s.o.reclen);
-		if (p->q == NULL || p->buf == NULL)
+		p->stage = calloc(STAGE_RECORDS(s.o.reclen), s.o.reclen);
+		if (p->q == NULL || p->stage == NULL)
 			err(EXIT_DATA, "calloc");
 	}
 	if (s.o.tcpinfo_ms != NULL)
@@ -642,7 +663,7 @@ main(int argc, char **argv)
 	summary(&s);
 	for (unsigned k = 0; k < s.o.npaths; k++) {
 		free(s.paths[k].q);
-		free(s.paths[k].buf);
+		free(s.paths[k].stage);
 	}
 	free(s.paths);
 	at_writer_free(&s.out);
