@@ -2,7 +2,7 @@
 # Stopping a run: SIGINT to udsend (-t 0, until stopped) ends every path
 # with an end record, so udrecv ends too; SIGTERM to udrecv mid-run.  Both
 # exit 0 with every line whole and a summary.  Along the way: --us, -C,
-# --nodelay and --tcpinfo on both ends.
+# --nodelay and --tcpinfo on both ends, and udsend -l --allow.
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/40-netns.sh"
 [ -x "$BIN/udsend" ] && [ -x "$BIN/udrecv" ] || skip_all "udsend/udrecv not built"
@@ -68,4 +68,22 @@ is "$(in_order "$TMP/recv2" "$n" 3320 3322)" ok "udrecv's lines are whole and in
 like "$(cat "$TMP/recv2.err")" "udrecv: path 3320: $n records, .*stopped" "udrecv's summary"
 is "$src" 1 "udsend exits 1 when its peer goes away"
 like "$(cat "$TMP/send2.err")" "udsend: path 332[02]: $SRV_ADDR: send: " "udsend says which path failed"
+
+# 3. udsend -l --allow: a peer from outside is turned away, then one from
+# inside gets the records
+$SRV timeout 30 "$BIN/udsend" -l -p 3331 --allow 198.18.1.0/24 -b 400 -t 1 -w 10 \
+	>"$TMP/send3" 2>"$TMP/send3.err" &
+spid=$!
+netns_track $spid
+in_cli timeout 10 "$BIN/udrecv" -H "$SRV_ADDR" -p 3331 -I c0 --idle 2 \
+	>"$TMP/recv3a" 2>"$TMP/recv3a.err"
+is "$?" 1 "a peer outside --allow gets nothing (udrecv exits 1)"
+in_cli timeout 10 "$BIN/udrecv" -H "$SRV_ADDR" -p 3331 -I c1 \
+	>"$TMP/recv3b" 2>"$TMP/recv3b.err"
+is "$?" 0 "a peer inside --allow gets the run"
+wait $spid
+is "$?" 0 "udsend -l --allow exits 0"
+like "$(cat "$TMP/send3.err")" "udsend: path 3331: 198\.18\.0\.2:[0-9]+: not allowed by --allow, closed" \
+	"udsend names the peer it turned away"
+is "$(in_order "$TMP/recv3b" 125 3331)" ok "the allowed peer got records 0..124"
 done_testing
