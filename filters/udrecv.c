@@ -363,7 +363,8 @@ connect_paths(struct receiver *rv)
 
 		c->fd = live_connect(&rv->o, k, deadline, &stop_signal);
 		if (c->fd == -1) {
-			p->state = LOST;
+			p->state = LOST;	/* the others go on */
+			rv->lost = 1;
 			continue;
 		}
 		snprintf(c->peer, sizeof(c->peer), "%s", rv->o.host);

@@ -354,9 +354,11 @@ accept_paths(struct sender *s)
 		struct path *p = &s->paths[k];
 
 		if (p->lfd != -1 && !p->open) {
-			if (!stop_signal)
+			if (!stop_signal) {
 				warnx("path %u: no peer within -w %.1f s",
 				    p->port, (double)o->wait_ns / 1e9);
+				s->failed = 1;
+			}
 			close(p->lfd);
 			p->lfd = -1;
 		}
@@ -373,8 +375,10 @@ connect_paths(struct sender *s)
 		struct path *p = &s->paths[k];
 
 		p->fd = live_connect(&s->o, k, deadline, &stop_signal);
-		if (p->fd == -1)
+		if (p->fd == -1) {
+			s->failed = 1;	/* the run goes on with the others */
 			continue;
+		}
 		p->open = 1;
 		snprintf(p->peer, sizeof(p->peer), "%s", s->o.host);
 	}
