@@ -430,7 +430,6 @@ run(struct sender *s)
 	uint64_t total = o->duration_ns == 0 ? UINT64_MAX :
 	    (uint64_t)floor((double)o->duration_ns / interval_ns);
 	uint64_t t0, real0, seq = 0, next_house, last_flush;
-	int pending_lines = 0;
 
 	t0 = clk_mono_ns() + NS_PER_MS;
 	real0 = clk_real_ns() + NS_PER_MS;
@@ -466,7 +465,6 @@ run(struct sender *s)
 		}
 		for (unsigned k = 0; k < o->npaths; k++)
 			path_pump(s, &s->paths[k], now);
-		pending_lines = 1;
 		if (now >= next_house) {
 			housekeeping(s, now);
 			next_house = now + HOUSEKEEPING_NS;
@@ -475,14 +473,12 @@ run(struct sender *s)
 		uint64_t next = seq < total ?
 		    deadline_of(t0, interval_ns, seq) : now;
 		/* flush before a long sleep, or when lines have waited */
-		if (pending_lines && (next > now + NS_PER_MS ||
-		    now - last_flush >= FLUSH_NS)) {
+		if (next > now + NS_PER_MS || now - last_flush >= FLUSH_NS) {
 			if (at_flush(&s->out) == -1 && !s->out_failed) {
 				warn("stdout");
 				s->out_failed = 1;
 			}
 			last_flush = now;
-			pending_lines = 0;
 		}
 		if (seq < total)
 			wait_until(s, next);

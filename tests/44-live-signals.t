@@ -25,11 +25,16 @@ spid=$!
 netns_track $rpid $spid
 sleep 1.5
 in_cli ss -tiH state established '( dport = :3310 or dport = :3312 )' >"$TMP/ss"
+live_recv=$(wc -l <"$TMP/recv")
+live_send=$(wc -l <"$TMP/send")
 kill -INT "$(child $spid)"
 wait $spid; src=$?
 wait $rpid; rrc=$?
 is "$src:$rrc" "0:0" "SIGINT: udsend stops, udrecv ends; both exit 0"
 is "$(grep -c "^\s*reno " "$TMP/ss")" 2 "-C reno on both paths (ss)"
+# 1.5 s at 250 records/s on 2 paths: lines are out while the run goes on
+[ "$live_recv" -gt 400 ]; ok $? "udrecv's lines are out during the run ($live_recv)"
+[ "$live_send" -gt 400 ]; ok $? "udsend's lines are out during the run ($live_send)"
 M=$(awk -F@ '$1 == 3310' "$TMP/send" | wc -l)
 [ "$M" -ge 200 ] && [ "$M" -le 600 ]; ok $? "about 1.5 s of records at 250/s were sent ($M)"
 is "$(in_order "$TMP/send" "$M" 3310 3312)" ok "udsend's lines are whole and in order"
