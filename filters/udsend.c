@@ -457,8 +457,13 @@ run(struct sender *s)
 			for (unsigned k = 0; k < o->npaths; k++) {
 				struct path *p = &s->paths[k];
 
-				if (p->open &&
-				    path_enqueue(p, &r, s->qmax) == -1)
+				if (!p->open)
+					continue;
+				/* after a late wake-up the socket may take
+				 * more than the queue holds: try it first */
+				if (p->qlen >= s->qmax)
+					path_pump(s, p, now);
+				if (path_enqueue(p, &r, s->qmax) == -1)
 					p->dropped++;
 			}
 			seq++;
