@@ -83,7 +83,7 @@ tcpinfo_sample(struct tcpinfo_log *t, int fd, unsigned path, uint64_t real_ns)
 	    "UNKNOWN");
 	at_putf(&t->w, "%" PRIu32, ti.tcpi_snd_cwnd);
 	/* ss prints no ssthresh while it is still "infinite" */
-	if (ti.tcpi_snd_ssthresh >= 0x7fff)
+	if (ti.tcpi_snd_ssthresh >= 0xffff)
 		at_put(&t->w, "");
 	else
 		at_putf(&t->w, "%" PRIu32, ti.tcpi_snd_ssthresh);
