@@ -1,0 +1,600 @@
+/*
+ * udrecv: the receiving side of a redundant multi-path run.  Reads records
+ * from every path and prints path@seq@born@time@owd per record, which
+ * seqjoin takes directly.  As a server it faces whatever the internet
+ * sends: a port holds a few candidate connections, the first one to send a
+ * well-formed record becomes the path's peer and the others are closed;
+ * malformed records, silence past --idle and peers outside --allow are
+ * dropped with a message.  Memory is bounded by paths x candidates x LEN.
+ */
+#include <err.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "atcsv.h"
+#include "clock.h"
+#include "common.h"
+#include "paths.h"
+#include "record.h"
+#include "tcpinfo.h"
+
+static const char synopsis[] =
+    "-l | -H host -p port [-n paths] [--step n] [-I if,...] [-B addr,...]\n"
+    "\t[-s len] [-t seconds] [-w seconds] [--idle seconds]\n"
+    "\t[-C cubic|bbr|reno] [--mptcp] [--nodelay] [--allow cidr]...\n"
+    "\t[--tcpinfo ms file]";
+
+#define CAND_MAX	8	/* connections a port holds before one proves itself */
+#define WARN_MAX	5	/* messages per path about refused peers */
+#define PLAUSIBLE_MS	(86400 * 1000.0)	/* born within a day of now */
+#define TICK_MS		100	/* longest poll: signals, timeouts */
+
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_signal = 1;
+}
+
+struct conn {
+	int fd;			/* -1: free slot */
+	char peer[64];
+	uint8_t *buf;		/* the record being read */
+	size_t have;
+	uint64_t opened, last_rx;	/* monotonic */
+	uint64_t nbytes;	/* bytes received */
+	int flag;		/* data flag of its records, 0 before the first */
+	int haveseq;
+	uint32_t lastseq;
+};
+
+enum path_state { WAITING, RUNNING, ENDED, LOST };
+
+struct path {
+	unsigned port;
+	int lfd;			/* listener (server role), or -1 */
+	struct conn cand[CAND_MAX];	/* [0] is the peer once RUNNING */
+	enum path_state state;
+	uint64_t records, bytes, gaps, missing;
+	uint64_t first_ns, last_ns;	/* wall clock of first, last record */
+	unsigned refused;		/* connections turned away */
+};
+
+struct receiver {
+	struct live_opts o;
+	struct path *paths;
+	struct at_writer out;
+	int out_failed;
+	struct tcpinfo_log ti;
+	uint64_t first_peer;	/* monotonic: the first path's peer */
+	int lost;		/* a path was lost: exit 1 */
+};
+
+static void
+conn_close(struct conn *c)
+{
+	if (c->fd != -1)
+		close(c->fd);
+	c->fd = -1;
+	c->have = 0;
+}
+
+static void
+refuse(struct path *p, const char *peer, const char *why)
+{
+	if (p->refused++ < WARN_MAX)
+		warnx("path %u: %s: %s", p->port, peer, why);
+	else if (p->refused == WARN_MAX + 1)
+		warnx("path %u: further refused peers are only counted",
+		    p->port);
+}
+
+/*
+ * Drops a connection with a message; losing the path's peer ends the path.
+ * Candidates count as refused, so a flood of them cannot flood stderr.
+ */
+static void
+drop(struct receiver *rv, struct path *p, struct conn *c, const char *why)
+{
+	char msg[160];
+
+	snprintf(msg, sizeof(msg), "%s, dropped", why);
+	if (p->state == RUNNING && c == &p->cand[0]) {
+		warnx("path %u: %s: %s", p->port, c->peer, msg);
+		p->state = LOST;
+		rv->lost = 1;
+	} else
+		refuse(p, c->peer, msg);
+	conn_close(c);
+}
+
+/* The first well-formed record makes c the path's peer. */
+static void
+promote(struct receiver *rv, struct path *p, struct conn *c)
+{
+	if (c != &p->cand[0]) {
+		struct conn spare = p->cand[0];
+
+		/* swapped, not copied: every slot keeps its own buffer */
+		p->cand[0] = *c;
+		*c = spare;
+	}
+	for (int i = 1; i < CAND_MAX; i++) {
+		if (p->cand[i].fd != -1) {
+			refuse(p, p->cand[i].peer,
+			    "another peer won the port, closed");
+			conn_close(&p->cand[i]);
+		}
+	}
+	/* MPTCP joins its subflows through the listener: it stays open */
+	if (p->lfd != -1 && !rv->o.mptcp) {
+		close(p->lfd);
+		p->lfd = -1;
+	}
+	p->state = RUNNING;
+	if (rv->first_peer == 0)
+		rv->first_peer = clk_mono_ns();
+}
+
+static void
+print_record(struct receiver *rv, struct path *p, const struct rec *r,
+    uint64_t real_ns)
+{
+	double born = rec_born_ms(r);
+
+	at_putf(&rv->out, "%u", p->port);
+	at_putf(&rv->out, "%" PRIu32, r->seq);
+	if (r->flag == REC_DATA_US)
+		at_putf(&rv->out, "%.3f", born);
+	else
+		at_putf(&rv->out, "%" PRIu64, r->born);
+	clk_put_epoch(&rv->out, real_ns);
+	at_putf(&rv->out, "%.3f", (double)real_ns / 1e6 - born);
+	if (at_end(&rv->out) == -1 && !rv->out_failed) {
+		warn("stdout");
+		rv->out_failed = 1;
+	}
+}
+
+/*
+ * Checks one whole record from c; returns NULL if it is well formed, else
+ * why it is not.  `why` has room for the message.
+ */
+static const char *
+check_record(const struct conn *c, const struct rec *r, uint64_t real_ns,
+    char *why, size_t len)
+{
+	double now_ms = (double)real_ns / 1e6;
+	double born = r->flag == REC_END ? (double)r->born : rec_born_ms(r);
+
+	if (r->flag != REC_END && !rec_is_data(r)) {
+		snprintf(why, len, "malformed record: flag %u", r->flag);
+		return why;
+	}
+	if (born < now_ms - PLAUSIBLE_MS || born > now_ms + PLAUSIBLE_MS) {
+		snprintf(why, len, "malformed record: send time %.0f ms is "
+		    "not within a day of this host's clock", born);
+		return why;
+	}
+	if (rec_is_data(r) && c->flag != 0 && r->flag != c->flag) {
+		snprintf(why, len, "malformed record: flag %u after flag %d",
+		    r->flag, c->flag);
+		return why;
+	}
+	if (rec_is_data(r) && c->haveseq && r->seq <= c->lastseq) {
+		snprintf(why, len, "malformed record: sequence %" PRIu32
+		    " after %" PRIu32, r->seq, c->lastseq);
+		return why;
+	}
+	return NULL;
+}
+
+/* One whole record from c: 0 to go on, -1 when c was dropped or ended. */
+static int
+take_record(struct receiver *rv, struct path *p, struct conn *c,
+    uint64_t real_ns)
+{
+	struct rec r;
+	char why[128];
+
+	rec_decode(c->buf, &r);
+	c->have = 0;
+	if (check_record(c, &r, real_ns, why, sizeof(why)) != NULL) {
+		drop(rv, p, c, why);
+		return -1;
+	}
+	if (p->state == WAITING) {
+		promote(rv, p, c);
+		c = &p->cand[0];
+	}
+	if (r.flag == REC_END) {
+		p->state = ENDED;
+		conn_close(c);
+		return -1;
+	}
+	if (!c->haveseq) {
+		p->missing += r.seq;
+		p->gaps += r.seq > 0;
+		p->first_ns = real_ns;
+	} else if (r.seq != c->lastseq + 1) {
+		p->gaps++;
+		p->missing += r.seq - c->lastseq - 1;
+	}
+	c->flag = r.flag;
+	c->haveseq = 1;
+	c->lastseq = r.seq;
+	p->records++;
+	p->bytes += rv->o.reclen;
+	p->last_ns = real_ns;
+	print_record(rv, p, &r, real_ns);
+	return 0;
+}
+
+/* Reads what c has; bounded per call so no peer starves the others. */
+static void
+conn_read(struct receiver *rv, struct path *p, struct conn *c)
+{
+	uint8_t chunk[1 << 16];
+	size_t reclen = rv->o.reclen;
+
+	for (int round = 0; round < 4 && c->fd != -1; round++) {
+		ssize_t n = recv(c->fd, chunk, sizeof(chunk), MSG_DONTWAIT);
+		uint64_t real = clk_real_ns();
+
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK) {
+				char why[96];
+
+				snprintf(why, sizeof(why), "recv: %s",
+				    strerror(errno));
+				drop(rv, p, c, why);
+			}
+			return;
+		}
+		if (n == 0) {
+			drop(rv, p, c, c->have > 0 ?
+			    "closed in the middle of a record" :
+			    "closed without an end record");
+			return;
+		}
+		c->last_rx = clk_mono_ns();
+		c->nbytes += (uint64_t)n;
+		for (size_t i = 0; i < (size_t)n && c->fd != -1;) {
+			size_t take = reclen - c->have;
+
+			if (take > (size_t)n - i)
+				take = (size_t)n - i;
+			memcpy(c->buf + c->have, chunk + i, take);
+			c->have += take;
+			i += take;
+			if (c->have == reclen &&
+			    take_record(rv, p, c, real) == -1)
+				return;
+			/* a candidate that proved itself is now slot 0 */
+			if (p->state == RUNNING && c != &p->cand[0] &&
+			    c->fd == -1)
+				c = &p->cand[0];
+		}
+		if ((size_t)n < sizeof(chunk))
+			return;
+	}
+}
+
+static void
+accept_peers(struct receiver *rv, struct path *p, unsigned k)
+{
+	for (int round = 0; round < 64 && p->lfd != -1; round++) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		char peer[64];
+		struct conn *slot = NULL;
+		int fd;
+
+		fd = accept4(p->lfd, (struct sockaddr *)&ss, &len,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1)
+			return;
+		live_addr_str((struct sockaddr *)&ss, peer, sizeof(peer));
+		if (p->state != WAITING) {
+			refuse(p, peer, "the path has its peer, closed");
+			close(fd);
+			continue;
+		}
+		if (!live_allowed(&rv->o, (struct sockaddr *)&ss)) {
+			refuse(p, peer, "not allowed by --allow, closed");
+			close(fd);
+			continue;
+		}
+		for (int i = 0; i < CAND_MAX && slot == NULL; i++)
+			if (p->cand[i].fd == -1)
+				slot = &p->cand[i];
+		if (slot == NULL) {
+			/* full: the oldest silent candidate makes room */
+			for (int i = 0; i < CAND_MAX; i++) {
+				struct conn *c = &p->cand[i];
+
+				if (c->nbytes == 0 && (slot == NULL ||
+				    c->opened < slot->opened))
+					slot = c;
+			}
+			if (slot == NULL) {
+				refuse(p, peer, "too many connections, closed");
+				close(fd);
+				continue;
+			}
+			refuse(p, slot->peer, "silent while the port is "
+			    "full, closed");
+			conn_close(slot);
+		}
+		if (live_tune(&rv->o, fd, k) == -1) {
+			close(fd);
+			continue;
+		}
+		slot->fd = fd;
+		slot->have = 0;
+		slot->nbytes = 0;
+		slot->flag = 0;
+		slot->haveseq = 0;
+		slot->opened = slot->last_rx = clk_mono_ns();
+		snprintf(slot->peer, sizeof(slot->peer), "%s", peer);
+	}
+}
+
+static int
+connect_paths(struct receiver *rv)
+{
+	uint64_t deadline = clk_mono_ns() + rv->o.wait_ns;
+	int any = 0;
+
+	for (unsigned k = 0; k < rv->o.npaths && !stop_signal; k++) {
+		struct path *p = &rv->paths[k];
+		struct conn *c = &p->cand[0];
+
+		c->fd = live_connect(&rv->o, k, deadline, &stop_signal);
+		if (c->fd == -1) {
+			p->state = LOST;	/* the others go on */
+			rv->lost = 1;
+			continue;
+		}
+		snprintf(c->peer, sizeof(c->peer), "%s", rv->o.host);
+		c->opened = c->last_rx = clk_mono_ns();
+		any = 1;
+	}
+	return any ? 0 : -1;
+}
+
+static int
+all_done(const struct receiver *rv)
+{
+	for (unsigned k = 0; k < rv->o.npaths; k++)
+		if (rv->paths[k].state == WAITING ||
+		    rv->paths[k].state == RUNNING)
+			return 0;
+	return 1;
+}
+
+/* Silence past --idle, and paths still without a peer past -w. */
+static void
+check_timeouts(struct receiver *rv, uint64_t now)
+{
+	char why[80];
+
+	snprintf(why, sizeof(why), "silent for %.1f s",
+	    (double)rv->o.idle_ns / 1e9);
+	for (unsigned k = 0; k < rv->o.npaths; k++) {
+		struct path *p = &rv->paths[k];
+
+		for (int i = 0; i < CAND_MAX; i++)
+			if (p->cand[i].fd != -1 &&
+			    now - p->cand[i].last_rx > rv->o.idle_ns)
+				drop(rv, p, &p->cand[i], why);
+		if (p->state == WAITING && rv->o.listen &&
+		    rv->first_peer != 0 &&
+		    now - rv->first_peer > rv->o.wait_ns) {
+			warnx("path %u: no peer within -w %.1f s of the "
+			    "first", p->port, (double)rv->o.wait_ns / 1e9);
+			for (int i = 0; i < CAND_MAX; i++)
+				conn_close(&p->cand[i]);
+			if (p->lfd != -1)
+				close(p->lfd);
+			p->lfd = -1;
+			p->state = LOST;
+			rv->lost = 1;
+		}
+		/* a client whose server never spoke */
+		if (p->state == WAITING && !rv->o.listen &&
+		    p->cand[0].fd == -1) {
+			p->state = LOST;
+			rv->lost = 1;
+		}
+	}
+}
+
+static void
+loop(struct receiver *rv)
+{
+	struct pollfd pfd[PATHS_MAX * (CAND_MAX + 1)];
+	struct { unsigned k; int slot; } who[PATHS_MAX * (CAND_MAX + 1)];
+	uint64_t start = clk_mono_ns();
+
+	while (!stop_signal && !all_done(rv)) {
+		uint64_t now = clk_mono_ns();
+		unsigned n = 0;
+
+		if (rv->o.duration_ns != 0 && now - (rv->first_peer ?
+		    rv->first_peer : start) >= rv->o.duration_ns &&
+		    rv->first_peer != 0)
+			break;
+		for (unsigned k = 0; k < rv->o.npaths; k++) {
+			struct path *p = &rv->paths[k];
+
+			if (p->lfd != -1) {
+				pfd[n] = (struct pollfd){ p->lfd, POLLIN, 0 };
+				who[n].k = k;
+				who[n++].slot = -1;
+			}
+			for (int i = 0; i < CAND_MAX; i++)
+				if (p->cand[i].fd != -1) {
+					pfd[n] = (struct pollfd){
+					    p->cand[i].fd, POLLIN, 0 };
+					who[n].k = k;
+					who[n++].slot = i;
+				}
+		}
+		int ready = poll(pfd, n, TICK_MS);
+
+		for (unsigned i = 0; ready > 0 && i < n; i++) {
+			struct path *p = &rv->paths[who[i].k];
+
+			if (pfd[i].revents == 0)
+				continue;
+			if (who[i].slot == -1)
+				accept_peers(rv, p, who[i].k);
+			else if (p->cand[who[i].slot].fd == pfd[i].fd)
+				conn_read(rv, p, &p->cand[who[i].slot]);
+		}
+		if (at_flush(&rv->out) == -1 && !rv->out_failed) {
+			warn("stdout");
+			rv->out_failed = 1;
+		}
+		now = clk_mono_ns();
+		check_timeouts(rv, now);
+		if (tcpinfo_due(&rv->ti, now)) {
+			uint64_t real = clk_real_ns();
+
+			for (unsigned k = 0; k < rv->o.npaths; k++)
+				if (rv->paths[k].state == RUNNING &&
+				    rv->paths[k].cand[0].fd != -1)
+					tcpinfo_sample(&rv->ti,
+					    rv->paths[k].cand[0].fd,
+					    rv->paths[k].port, real);
+			tcpinfo_flush(&rv->ti);
+		}
+	}
+}
+
+static void
+summary(const struct receiver *rv)
+{
+	static const char *const state_name[] = {
+		[WAITING] = "no peer", [RUNNING] = "stopped",
+		[ENDED] = "ended", [LOST] = "lost",
+	};
+
+	for (unsigned k = 0; k < rv->o.npaths; k++) {
+		const struct path *p = &rv->paths[k];
+		double secs = p->records > 1 ?
+		    (double)(p->last_ns - p->first_ns) / 1e9 : 0;
+
+		fprintf(stderr, "udrecv: path %u: %" PRIu64 " records, %"
+		    PRIu64 " bytes, %.3f s, %.3f records/s, %.1f kbit/s, %"
+		    PRIu64 " gaps (%" PRIu64 " missing), %u refused, %s\n",
+		    p->port, p->records, p->bytes, secs,
+		    secs > 0 ? (double)(p->records - 1) / secs : 0,
+		    secs > 0 ? (double)(p->bytes - rv->o.reclen) * 8 / secs /
+		    1000 : 0, p->gaps, p->missing, p->refused,
+		    state_name[p->state]);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		LIVE_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct receiver rv;
+	struct sigaction sa;
+	int ch;
+
+	tk_std_options(argc, argv, synopsis);
+	memset(&rv, 0, sizeof(rv));
+	live_opts_init(&rv.o);
+	live_take_tcpinfo(&argc, argv, &rv.o, synopsis);
+	while ((ch = getopt_long(argc, argv, LIVE_SHORTOPTS, longopts,
+	    NULL)) != -1)
+		if (!live_opt(&rv.o, ch, optarg))
+			tk_usage(synopsis);
+	if (optind != argc)
+		tk_usage(synopsis);
+	live_opts_check(&rv.o, synopsis);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	rv.paths = calloc(rv.o.npaths, sizeof(*rv.paths));
+	if (rv.paths == NULL)
+		err(EXIT_DATA, "calloc");
+	for (unsigned k = 0; k < rv.o.npaths; k++) {
+		struct path *p = &rv.paths[k];
+
+		p->port = live_port(&rv.o, k);
+		p->lfd = -1;
+		for (int i = 0; i < CAND_MAX; i++) {
+			p->cand[i].fd = -1;
+			p->cand[i].buf = malloc(rv.o.reclen);
+			if (p->cand[i].buf == NULL)
+				err(EXIT_DATA, "malloc");
+		}
+	}
+	if (rv.o.tcpinfo_ms != NULL)
+		tcpinfo_open(&rv.ti, rv.o.tcpinfo_ms, rv.o.tcpinfo_file);
+	if (rv.o.listen) {
+		for (unsigned k = 0; k < rv.o.npaths; k++)
+			rv.paths[k].lfd = live_listen(&rv.o, k);
+	} else if (connect_paths(&rv) == -1) {
+		if (!stop_signal)
+			errx(EXIT_DATA, "no path could be set up");
+		return 0;
+	}
+
+	at_writer_init(&rv.out, stdout);
+	at_put(&rv.out, "path");
+	at_put(&rv.out, "seq");
+	at_put(&rv.out, "born");
+	at_put(&rv.out, "time");
+	at_put(&rv.out, "owd");
+	at_end(&rv.out);
+	if (at_flush(&rv.out) == -1) {
+		warn("stdout");
+		rv.out_failed = 1;
+	}
+
+	loop(&rv);
+
+	if (at_flush(&rv.out) == -1 && !rv.out_failed) {
+		warn("stdout");
+		rv.out_failed = 1;
+	}
+	if (tcpinfo_close(&rv.ti) == -1)
+		rv.lost = 1;
+	summary(&rv);
+	for (unsigned k = 0; k < rv.o.npaths; k++) {
+		struct path *p = &rv.paths[k];
+
+		if (p->lfd != -1)
+			close(p->lfd);
+		for (int i = 0; i < CAND_MAX; i++) {
+			conn_close(&p->cand[i]);
+			free(p->cand[i].buf);
+		}
+	}
+	free(rv.paths);
+	at_writer_free(&rv.out);
+	return rv.lost || rv.out_failed ? EXIT_DATA : 0;
+}

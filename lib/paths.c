@@ -1,0 +1,566 @@
+#include <arpa/inet.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "common.h"
+#include "paths.h"
+#include "record.h"
+
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+
+#define CONNECT_RETRY_NS	(100 * NS_PER_MS)
+
+void
+live_opts_init(struct live_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->step = 2;
+	o->npaths = 1;
+	o->reclen = REC_DEFAULT_LEN;
+	o->wait_ns = 30 * NS_PER_S;
+	o->idle_ns = 10 * NS_PER_S;
+}
+
+void
+live_take_tcpinfo(int *argc, char **argv, struct live_opts *o,
+    const char *synopsis)
+{
+	int i, j;
+
+	for (i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return;
+		if (strcmp(argv[i], "--tcpinfo") != 0)
+			continue;
+		if (i + 2 >= *argc) {
+			warnx("--tcpinfo needs MS and FILE");
+			tk_usage(synopsis);
+		}
+		o->tcpinfo_ms = argv[i + 1];
+		o->tcpinfo_file = argv[i + 2];
+		for (j = i; j + 3 <= *argc; j++)
+			argv[j] = argv[j + 3];
+		*argc -= 3;
+		i--;
+	}
+}
+
+static unsigned
+parse_uint(const char *opt, const char *arg, unsigned lo, unsigned hi,
+    const char *what)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (end == arg || *end != '\0' || errno != 0 || arg[0] == '-' ||
+	    v < lo || v > hi)
+		errx(EXIT_USAGE, "%s: '%s' is not %s (%u..%u)", opt, arg, what,
+		    lo, hi);
+	return (unsigned)v;
+}
+
+/* Splits a comma list in place; empty items are refused. */
+static unsigned
+split_list(const char *opt, char *arg, char **out)
+{
+	unsigned n = 0;
+	char *item;
+
+	while ((item = strsep(&arg, ",")) != NULL) {
+		if (*item == '\0')
+			errx(EXIT_USAGE, "%s: empty item in list", opt);
+		if (n == PATHS_MAX)
+			errx(EXIT_USAGE, "%s: more than %d items", opt,
+			    PATHS_MAX);
+		out[n++] = item;
+	}
+	return n;
+}
+
+int
+cidr_parse(const char *s, struct cidr *c)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	char *slash, *end;
+	unsigned long bits;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (slash != NULL)
+		*slash++ = '\0';
+	memset(c, 0, sizeof(*c));
+	if (inet_pton(AF_INET, buf, c->addr) == 1) {
+		c->family = AF_INET;
+		c->bits = 32;
+	} else if (inet_pton(AF_INET6, buf, c->addr) == 1) {
+		c->family = AF_INET6;
+		c->bits = 128;
+	} else
+		return -1;
+	if (slash != NULL) {
+		errno = 0;
+		bits = strtoul(slash, &end, 10);
+		if (end == slash || *end != '\0' || errno != 0 ||
+		    bits > c->bits)
+			return -1;
+		c->bits = (unsigned)bits;
+	}
+	return 0;
+}
+
+static int
+cidr_match(const struct cidr *c, int family, const uint8_t *addr)
+{
+	unsigned full = c->bits / 8, rest = c->bits % 8;
+
+	if (c->family != family)
+		return 0;
+	if (memcmp(c->addr, addr, full) != 0)
+		return 0;
+	if (rest == 0)
+		return 1;
+	return ((c->addr[full] ^ addr[full]) & (0xff00 >> rest)) == 0;
+}
+
+int
+live_opt(struct live_opts *o, int ch, char *arg)
+{
+	switch (ch) {
+	case 'l':
+		o->listen = 1;
+		break;
+	case 'H':
+		o->host = arg;
+		break;
+	case 'p':
+		o->port = parse_uint("-p", arg, 1, 65535, "a port");
+		break;
+	case 'n':
+		o->npaths = parse_uint("-n", arg, 1, PATHS_MAX,
+		    "a number of paths");
+		break;
+	case LIVE_OPT_STEP:
+		o->step = parse_uint("--step", arg, 1, 1000, "a port step");
+		break;
+	case 'I':
+		o->nifaces = split_list("-I", arg, o->ifaces);
+		break;
+	case 'B':
+		o->naddrs = split_list("-B", arg, o->addrs);
+		break;
+	case 's':
+		o->reclen = parse_uint("-s", arg, REC_HDR_LEN, 65536,
+		    "a record length");
+		break;
+	case 't':
+		if (clk_parse_seconds(arg, &o->duration_ns) == -1)
+			errx(EXIT_USAGE, "-t: '%s' is not a duration in "
+			    "seconds", arg);
+		break;
+	case 'w':
+		if (clk_parse_seconds(arg, &o->wait_ns) == -1 ||
+		    o->wait_ns == 0)
+			errx(EXIT_USAGE, "-w: '%s' is not a duration in "
+			    "seconds", arg);
+		break;
+	case LIVE_OPT_IDLE:
+		if (clk_parse_seconds(arg, &o->idle_ns) == -1 ||
+		    o->idle_ns == 0)
+			errx(EXIT_USAGE, "--idle: '%s' is not a duration in "
+			    "seconds", arg);
+		break;
+	case 'C':
+		o->cc = arg;
+		break;
+	case LIVE_OPT_MPTCP:
+		o->mptcp = 1;
+		break;
+	case LIVE_OPT_NODELAY:
+		o->nodelay = 1;
+		break;
+	case LIVE_OPT_ALLOW:
+		if (o->nallow == ALLOW_MAX)
+			errx(EXIT_USAGE, "--allow: more than %d networks",
+			    ALLOW_MAX);
+		if (cidr_parse(arg, &o->allow[o->nallow]) == -1)
+			errx(EXIT_USAGE, "--allow: '%s' is not an address or "
+			    "CIDR network", arg);
+		o->nallow++;
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+/* A throwaway socket tells whether -C names an algorithm we may use. */
+static void
+check_cc(const char *cc)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+
+	if (fd == -1)
+		err(EXIT_DATA, "socket");
+	if (setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, strlen(cc)) ==
+	    -1) {
+		if (errno == ENOENT)
+			errx(EXIT_DATA, "-C %s: congestion control not "
+			    "available in this kernel (see "
+			    "/proc/sys/net/ipv4/tcp_available_congestion_control)",
+			    cc);
+		if (errno == EPERM)
+			errx(EXIT_DATA, "-C %s: not allowed for this user (see "
+			    "/proc/sys/net/ipv4/tcp_allowed_congestion_control)",
+			    cc);
+		err(EXIT_DATA, "-C %s", cc);
+	}
+	close(fd);
+}
+
+void
+live_opts_check(struct live_opts *o, const char *synopsis)
+{
+	if (o->listen == (o->host != NULL)) {
+		warnx("give exactly one of -l (server) and -H HOST (client)");
+		tk_usage(synopsis);
+	}
+	if (o->port == 0) {
+		warnx("-p PORT is required");
+		tk_usage(synopsis);
+	}
+	if (o->port + (unsigned long)o->step * (o->npaths - 1) > 65535)
+		errx(EXIT_USAGE, "-p %u -n %u --step %u: ports beyond 65535",
+		    o->port, o->npaths, o->step);
+	if (o->nifaces != 0 && o->nifaces != o->npaths)
+		errx(EXIT_USAGE, "-I: %u interfaces for %u paths", o->nifaces,
+		    o->npaths);
+	if (o->naddrs != 0 && o->naddrs != o->npaths)
+		errx(EXIT_USAGE, "-B: %u addresses for %u paths", o->naddrs,
+		    o->npaths);
+	for (unsigned k = 0; k < o->naddrs; k++) {
+		struct cidr c;
+
+		if (cidr_parse(o->addrs[k], &c) == -1 || strchr(o->addrs[k],
+		    '/') != NULL)
+			errx(EXIT_USAGE, "-B: '%s' is not an address",
+			    o->addrs[k]);
+	}
+	if (o->cc != NULL)
+		check_cc(o->cc);
+}
+
+unsigned
+live_port(const struct live_opts *o, unsigned k)
+{
+	return o->port + k * o->step;
+}
+
+void
+live_addr_str(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+		snprintf(buf, len, "%s:%u", host, ntohs(in->sin_port));
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+			inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], host,
+			    sizeof(host));
+		else
+			inet_ntop(AF_INET6, &in6->sin6_addr, host,
+			    sizeof(host));
+		snprintf(buf, len, IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) ?
+		    "%s:%u" : "[%s]:%u", host, ntohs(in6->sin6_port));
+	} else
+		snprintf(buf, len, "(family %d)", sa->sa_family);
+}
+
+int
+live_allowed(const struct live_opts *o, const struct sockaddr *sa)
+{
+	const uint8_t *addr;
+	int family = sa->sa_family;
+
+	if (o->nallow == 0)
+		return 1;
+	if (family == AF_INET)
+		addr = (const uint8_t *)&((const struct sockaddr_in *)
+		    (const void *)sa)->sin_addr;
+	else if (family == AF_INET6) {
+		addr = ((const struct sockaddr_in6 *)(const void *)sa)->
+		    sin6_addr.s6_addr;
+		/* a dual-stack listener sees IPv4 peers as ::ffff:a.b.c.d */
+		if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)
+		    (const void *)addr)) {
+			family = AF_INET;
+			addr += 12;
+		}
+	} else
+		return 0;
+	for (unsigned i = 0; i < o->nallow; i++)
+		if (cidr_match(&o->allow[i], family, addr))
+			return 1;
+	return 0;
+}
+
+static int
+set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl == -1 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+static int
+open_socket(const struct live_opts *o, int family, unsigned k)
+{
+	int fd;
+
+	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC,
+	    o->mptcp ? IPPROTO_MPTCP : IPPROTO_TCP);
+	if (fd == -1) {
+		if (o->mptcp && (errno == EPROTONOSUPPORT || errno == EINVAL ||
+		    errno == ENOPROTOOPT))
+			warnx("--mptcp: this kernel has no MPTCP (is "
+			    "net.mptcp.enabled 1?)");
+		else
+			warn("socket");
+		return -1;
+	}
+	if (o->nifaces > 0 && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE,
+	    o->ifaces[k], (socklen_t)strlen(o->ifaces[k])) == -1) {
+		warn("-I %s: SO_BINDTODEVICE", o->ifaces[k]);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+live_tune(const struct live_opts *o, int fd, unsigned k)
+{
+	int one = 1;
+
+	if (o->cc != NULL && setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION,
+	    o->cc, (socklen_t)strlen(o->cc)) == -1) {
+		warn("path %u: -C %s", live_port(o, k), o->cc);
+		return -1;
+	}
+	if (o->nodelay && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+	    sizeof(one)) == -1) {
+		warn("path %u: --nodelay", live_port(o, k));
+		return -1;
+	}
+	return 0;
+}
+
+int
+live_listen(const struct live_opts *o, unsigned k)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	unsigned port = live_port(o, k);
+	int fd, one = 1, zero = 0;
+
+	memset(&ss, 0, sizeof(ss));
+	if (o->naddrs > 0) {
+		struct cidr c;
+
+		cidr_parse(o->addrs[k], &c);	/* checked by live_opts_check */
+		if (c.family == AF_INET) {
+			struct sockaddr_in *in = (void *)&ss;
+
+			in->sin_family = AF_INET;
+			memcpy(&in->sin_addr, c.addr, 4);
+			in->sin_port = htons((uint16_t)port);
+			sslen = sizeof(*in);
+		} else {
+			struct sockaddr_in6 *in6 = (void *)&ss;
+
+			in6->sin6_family = AF_INET6;
+			memcpy(&in6->sin6_addr, c.addr, 16);
+			in6->sin6_port = htons((uint16_t)port);
+			sslen = sizeof(*in6);
+		}
+	} else {
+		/* any address, IPv4 and IPv6 on one socket */
+		struct sockaddr_in6 *in6 = (void *)&ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_addr = in6addr_any;
+		in6->sin6_port = htons((uint16_t)port);
+		sslen = sizeof(*in6);
+	}
+	fd = open_socket(o, ss.ss_family, k);
+	if (fd == -1 && ss.ss_family == AF_INET6 && o->naddrs == 0 &&
+	    errno == EAFNOSUPPORT) {
+		/* no IPv6 here: listen on IPv4 only */
+		struct sockaddr_in *in = (void *)&ss;
+
+		memset(&ss, 0, sizeof(ss));
+		in->sin_family = AF_INET;
+		in->sin_addr.s_addr = htonl(INADDR_ANY);
+		in->sin_port = htons((uint16_t)port);
+		sslen = sizeof(*in);
+		fd = open_socket(o, AF_INET, k);
+	}
+	if (fd == -1)
+		exit(EXIT_DATA);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ss.ss_family == AF_INET6 && o->naddrs == 0)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	/* accepted sockets inherit congestion control and nodelay */
+	if (live_tune(o, fd, k) == -1)
+		exit(EXIT_DATA);
+	if (bind(fd, (struct sockaddr *)&ss, sslen) == -1)
+		err(EXIT_DATA, "path %u: bind", port);
+	if (listen(fd, 16) == -1 || set_nonblock(fd) == -1)
+		err(EXIT_DATA, "path %u: listen", port);
+	return fd;
+}
+
+/* One attempt: 0 connected, -1 failed for good, 1 worth retrying. */
+static int
+connect_once(const struct live_opts *o, unsigned k, const struct addrinfo *ai,
+    uint64_t deadline, volatile sig_atomic_t *stop, int *fdp)
+{
+	int fd, soerr = 0;
+	socklen_t len = sizeof(soerr);
+	char where[80];
+
+	snprintf(where, sizeof(where), "path %u: %s", live_port(o, k),
+	    o->host);
+	fd = open_socket(o, ai->ai_family, k);
+	if (fd == -1)
+		return -1;
+	if (o->naddrs > 0) {
+		struct addrinfo hints = {
+			.ai_family = ai->ai_family,
+			.ai_flags = AI_NUMERICHOST | AI_PASSIVE,
+			.ai_socktype = SOCK_STREAM,
+		};
+		struct addrinfo *src;
+
+		if (getaddrinfo(o->addrs[k], NULL, &hints, &src) != 0) {
+			warnx("%s: -B %s: not an address of the server's "
+			    "family", where, o->addrs[k]);
+			close(fd);
+			return -1;
+		}
+		if (bind(fd, src->ai_addr, src->ai_addrlen) == -1) {
+			warn("%s: -B %s", where, o->addrs[k]);
+			freeaddrinfo(src);
+			close(fd);
+			return -1;
+		}
+		freeaddrinfo(src);
+	}
+	if (live_tune(o, fd, k) == -1 || set_nonblock(fd) == -1) {
+		close(fd);
+		return -1;
+	}
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1 &&
+	    errno != EINPROGRESS) {
+		soerr = errno;
+		goto failed;
+	}
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+		uint64_t now = clk_mono_ns();
+		int ms, n;
+
+		if (*stop || now >= deadline) {
+			soerr = ETIMEDOUT;
+			goto failed;
+		}
+		ms = (int)((deadline - now) / NS_PER_MS) + 1;
+		n = poll(&pfd, 1, ms > 200 ? 200 : ms);
+		if (n == -1 && errno != EINTR) {
+			soerr = errno;
+			goto failed;
+		}
+		if (n == 1)
+			break;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1)
+		soerr = errno;
+	if (soerr != 0)
+		goto failed;
+	*fdp = fd;
+	return 0;
+failed:
+	close(fd);
+	errno = soerr;
+	if (soerr == ECONNREFUSED || soerr == ENETUNREACH ||
+	    soerr == EHOSTUNREACH || soerr == ECONNRESET)
+		return 1;
+	warn("%s: connect", where);
+	return -1;
+}
+
+int
+live_connect(const struct live_opts *o, unsigned k, uint64_t deadline,
+    volatile sig_atomic_t *stop)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res, *ai;
+	char port[8];
+	int rc, fd = -1, lasterr = 0;
+
+	snprintf(port, sizeof(port), "%u", live_port(o, k));
+	if (o->naddrs > 0) {
+		struct cidr c;
+
+		cidr_parse(o->addrs[k], &c);
+		hints.ai_family = c.family;
+	}
+	rc = getaddrinfo(o->host, port, &hints, &res);
+	if (rc != 0) {
+		warnx("path %s: %s: %s", port, o->host, gai_strerror(rc));
+		return -1;
+	}
+	/* A server not up yet refuses; try again until the deadline. */
+	for (;;) {
+		for (ai = res; ai != NULL; ai = ai->ai_next) {
+			rc = connect_once(o, k, ai, deadline, stop, &fd);
+			if (rc == 0) {
+				freeaddrinfo(res);
+				return fd;
+			}
+			if (rc == -1) {
+				freeaddrinfo(res);
+				return -1;
+			}
+			lasterr = errno;
+		}
+		if (*stop || clk_mono_ns() + CONNECT_RETRY_NS >= deadline)
+			break;
+		clk_sleep_until(clk_mono_ns() + CONNECT_RETRY_NS);
+	}
+	freeaddrinfo(res);
+	errno = lasterr;
+	warn("path %s: %s: connect (gave up after -w)", port, o->host);
+	return -1;
+}

@@ -1,0 +1,108 @@
+/*
+ * paths.h: what udsend and udrecv share about paths: the common options
+ * (roles, ports, interfaces, addresses, congestion control, MPTCP, peers
+ * allowed, timeouts) and the sockets behind them.
+ *
+ * Path k uses server port P + k*STEP (DESIGN.md, "Ports and paths": uplink
+ * ports are P, P+2, ..., downlink ports P+1, P+3, ...); that server port is
+ * also the path's name in every output, as in seqjoin.
+ */
+#ifndef MPTK_PATHS_H
+#define MPTK_PATHS_H
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#define PATHS_MAX	32	/* phones on one client, with room to spare */
+#define ALLOW_MAX	16	/* --allow options */
+
+struct cidr {
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];
+	unsigned bits;
+};
+
+struct live_opts {
+	int listen;			/* -l: server role */
+	const char *host;		/* -H: client role */
+	unsigned port, step, npaths;	/* -p, --step, -n */
+	char *ifaces[PATHS_MAX];	/* -I */
+	unsigned nifaces;
+	char *addrs[PATHS_MAX];		/* -B */
+	unsigned naddrs;
+	size_t reclen;			/* -s */
+	uint64_t duration_ns;		/* -t; 0: until the peers end */
+	const char *cc;			/* -C */
+	int mptcp, nodelay;
+	struct cidr allow[ALLOW_MAX];	/* --allow; none: every peer */
+	unsigned nallow;
+	uint64_t wait_ns;		/* -w: to set up every path */
+	uint64_t idle_ns;		/* --idle: a silent peer is dropped */
+	const char *tcpinfo_ms, *tcpinfo_file;	/* --tcpinfo MS FILE */
+};
+
+/* Long options both programs take; each program numbers its own from
+ * LIVE_OPT_OWN on. */
+enum {
+	LIVE_OPT_STEP = 256,
+	LIVE_OPT_MPTCP,
+	LIVE_OPT_NODELAY,
+	LIVE_OPT_ALLOW,
+	LIVE_OPT_IDLE,
+	LIVE_OPT_OWN = 300,
+};
+
+#define LIVE_SHORTOPTS "lH:p:n:I:B:s:t:C:w:"
+#define LIVE_LONGOPTS \
+	{ "step", required_argument, NULL, LIVE_OPT_STEP }, \
+	{ "mptcp", no_argument, NULL, LIVE_OPT_MPTCP }, \
+	{ "nodelay", no_argument, NULL, LIVE_OPT_NODELAY }, \
+	{ "allow", required_argument, NULL, LIVE_OPT_ALLOW }, \
+	{ "idle", required_argument, NULL, LIVE_OPT_IDLE }
+
+void live_opts_init(struct live_opts *o);
+
+/*
+ * Takes "--tcpinfo MS FILE" (two arguments, which getopt cannot express)
+ * out of argv before getopt sees it.
+ */
+void live_take_tcpinfo(int *argc, char **argv, struct live_opts *o,
+    const char *synopsis);
+
+/*
+ * Handles one of the common options; returns 0 when `ch` is not one.  A bad
+ * value is reported as "prog: -p: 'x' is not a port" with exit 2.
+ */
+int live_opt(struct live_opts *o, int ch, char *arg);
+
+/* Checks the options together (role, list lengths, -C); exits on error. */
+void live_opts_check(struct live_opts *o, const char *synopsis);
+
+unsigned live_port(const struct live_opts *o, unsigned k);
+
+/* Opens the non-blocking listening socket of path k; exits on error. */
+int live_listen(const struct live_opts *o, unsigned k);
+
+/*
+ * Connects path k to the server, retrying a refused connection until the
+ * monotonic deadline or *stop; returns the non-blocking socket, or -1 after
+ * a message.
+ */
+int live_connect(const struct live_opts *o, unsigned k, uint64_t deadline,
+    volatile sig_atomic_t *stop);
+
+/* Applies -C and --nodelay to a connected socket; -1 after a message. */
+int live_tune(const struct live_opts *o, int fd, unsigned k);
+
+/* 1 if --allow lets this peer in (always, without --allow). */
+int live_allowed(const struct live_opts *o, const struct sockaddr *sa);
+
+/* "198.18.0.2:40001" or "[2001:db8::1]:40001" */
+void live_addr_str(const struct sockaddr *sa, char *buf, size_t len);
+
+/* Parses "198.18.0.0/15", "2001:db8::/32" or a bare address. */
+int cidr_parse(const char *s, struct cidr *c);
+
+#endif

@@ -1,0 +1,149 @@
+# 40-netns.sh: sourced by the tests 4x-*.t (after tap.sh) and by
+# tests/bench/pacing.sh and examples/mkdemo.sh: a server and a client
+# network namespace joined by one veth pair per path, addresses only from
+# 198.18.0.0/15 (RFC 2544 benchmarking space):
+#   path k: server 198.18.k.1/24 on sK, client 198.18.k.2/24 on cK;
+#   the server's own address SRV_ADDR=198.19.0.1 sits on its loopback and
+#   the client reaches it over path k either bound to cK (-I) or from
+#   198.18.k.2 (-B, a routing rule per source address).
+# Everything made here is removed by netns_cleanup (run from the EXIT trap).
+
+NS_SRV=mptk-s$$
+NS_CLI=mptk-c$$
+SRV_ADDR=198.19.0.1
+_ns_pids=
+
+# skips the whole test unless root with working `ip netns`, veth and tc
+netns_need() {
+	[ "$(id -u)" -eq 0 ] || skip_all "network namespaces need root"
+	command -v ip >/dev/null 2>&1 || skip_all "ip (iproute2) is missing"
+	ip netns add "$NS_SRV" 2>/dev/null ||
+		skip_all "ip netns is unavailable here"
+	ip netns del "$NS_SRV"
+}
+
+in_srv() { ip netns exec "$NS_SRV" "$@"; }
+in_cli() { ip netns exec "$NS_CLI" "$@"; }
+# for background jobs: a plain command, so that $! is the process itself
+# (ip netns exec execs it) and not a subshell
+SRV="ip netns exec $NS_SRV"
+CLI="ip netns exec $NS_CLI"
+
+# remembers a background process to kill at cleanup
+netns_track() { _ns_pids="$_ns_pids $*"; }
+
+netns_cleanup() {
+	for p in $_ns_pids; do kill "$p" 2>/dev/null; done
+	for p in $_ns_pids; do wait "$p" 2>/dev/null; done
+	ip netns del "$NS_SRV" 2>/dev/null
+	ip netns del "$NS_CLI" 2>/dev/null
+	rm -rf "$TMP"
+}
+
+# netns_setup N: the two namespaces and N unshaped paths
+netns_setup() {
+	local n=$1 k
+	trap netns_cleanup EXIT
+	ip netns add "$NS_SRV" || return 1
+	ip netns add "$NS_CLI" || return 1
+	in_srv ip link set lo up
+	in_cli ip link set lo up
+	in_srv ip addr add "$SRV_ADDR/32" dev lo
+	for k in $(seq 0 $((n - 1))); do
+		ip link add "s$k" netns "$NS_SRV" type veth peer \
+			name "c$k" netns "$NS_CLI" || return 1
+		in_srv ip addr add "198.18.$k.1/24" dev "s$k"
+		in_cli ip addr add "198.18.$k.2/24" dev "c$k"
+		in_srv ip link set "s$k" up
+		in_cli ip link set "c$k" up
+		# -I cK: the route through that device
+		in_cli ip route add "$SRV_ADDR/32" via "198.18.$k.1" \
+			dev "c$k" metric $((100 + k))
+		# -B 198.18.k.2: a table per source address
+		in_cli ip route add "$SRV_ADDR/32" via "198.18.$k.1" \
+			dev "c$k" table $((100 + k))
+		in_cli ip rule add from "198.18.$k.2" table $((100 + k))
+	done
+}
+
+# netns_shape K RATE LATENCY: tbf on both ends of path K (e.g. 8mbit 20ms)
+netns_shape() {
+	local k=$1 rate=$2 lat=$3
+	in_srv tc qdisc add dev "s$k" root tbf rate "$rate" burst 16kb \
+		latency "$lat" || return 1
+	in_cli tc qdisc add dev "c$k" root tbf rate "$rate" burst 16kb \
+		latency "$lat"
+}
+
+# netns_loss K PERCENT: TCP segments arriving at either end of path K are
+# dropped at random (nftables numgen on the input hook).  Input, because the
+# server's capture sees a packet before its input hook and after its output
+# hook: so the capture holds the lost originals and their retransmissions
+# in both directions, as tshark and retxrate need to flag them.
+netns_loss() {
+	local k=$1 pct=$2 ns dev
+	for ns in "$NS_SRV:s$k" "$NS_CLI:c$k"; do
+		dev=${ns#*:}
+		ip netns exec "${ns%%:*}" nft add table inet mptk 2>/dev/null
+		ip netns exec "${ns%%:*}" nft add chain inet mptk in \
+			'{ type filter hook input priority 0; }' 2>/dev/null
+		ip netns exec "${ns%%:*}" nft add rule inet mptk in \
+			iifname "$dev" meta l4proto tcp \
+			numgen random mod 100 '<' "$pct" counter drop || return 1
+	done
+}
+
+# capture_start FILE FILTER: tcpdump -i any in the server namespace, full
+# snaplen, packets written as they come; returns once it listens
+capture_start() {
+	$SRV timeout 60 tcpdump -i any -s 0 -B 32768 --immediate-mode -w "$1" "$2" 2>"$1.err" &
+	_cap_pid=$!
+	netns_track "$_cap_pid"
+	for _ in $(seq 50); do
+		grep -q "listening on" "$1.err" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# capture_stop: ends tcpdump cleanly so the file is whole
+capture_stop() {
+	sleep 0.3
+	kill -TERM "$_cap_pid" 2>/dev/null
+	wait "$_cap_pid" 2>/dev/null
+	return 0
+}
+
+# in_order FILE M PORT...: udrecv/udsend output holds, per port, sequence
+# numbers 0..M-1 in order, each line with 5 fields; prints "ok" or what not
+in_order() {
+	local f=$1 m=$2
+	shift 2
+	awk -F@ -v m="$m" -v ports="$*" '
+	NR == 1 { next }
+	NF != 5 { bad = bad " line " NR ": " NF " fields" }
+	{
+		if ($2 != nxt[$1] + 0)
+			bad = bad " " $1 ":" $2 "!=" nxt[$1] + 0
+		nxt[$1] = $2 + 1
+	}
+	END {
+		n = split(ports, P, " ")
+		for (i = 1; i <= n; i++)
+			if (nxt[P[i]] + 0 != m)
+				bad = bad " " P[i] ": " nxt[P[i]] + 0 " records"
+		for (p in nxt) {
+			found = 0
+			for (i = 1; i <= n; i++) found += (p == P[i])
+			if (!found) bad = bad " unexpected path " p
+		}
+		print bad == "" ? "ok" : substr(bad, 1, 300)
+	}' "$f"
+}
+
+# same_born SENT RECEIVED: lines of udrecv whose born differs from udsend's
+same_born() {
+	awk -F@ 'NR == FNR { if (FNR > 1) b[$1 "@" $2] = $3; next }
+	FNR > 1 && b[$1 "@" $2] != $3 { bad++ }
+	END { print bad + 0 }' "$1" "$2"
+}

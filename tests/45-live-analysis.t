@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# A live run analysed by the toolkit: uplink and downlink on 3 paths (one
+# lossy), captured at the server.  pcap2csv | seqjoin sees every record
+# udsend sent on every path, udrecv's own output joins the same way, the
+# lossy path shows retransmissions in retxrate and higher delays in
+# rttpairs.  Needs the analysis programs (skips until they are built).
+. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/40-netns.sh"
+for p in udsend udrecv pcap2csv seqjoin rttpairs retxrate; do
+	[ -x "$BIN/$p" ] || skip_all "$p is not built"
+done
+netns_need
+command -v tcpdump >/dev/null 2>&1 || skip_all "tcpdump is not installed"
+netns_setup 3 || skip_all "could not build the namespaces"
+netns_shape 0 20mbit 20ms
+netns_shape 1 8mbit 50ms
+netns_shape 2 4mbit 100ms
+netns_loss 2 5
+capture_start "$TMP/cap.pcap" "tcp portrange 3340-3345"
+ok $? "tcpdump listens in the server namespace"
+
+M=500		# 800 kbit/s of 400-byte records: 250/s for 2 s
+$SRV timeout 30 "$BIN/udrecv" -l -p 3340 -n 3 -w 10 >"$TMP/ul.recv" 2>/dev/null &
+p1=$!
+$SRV timeout 30 "$BIN/udsend" -l -p 3341 -n 3 -w 10 -b 800 -t 2 >"$TMP/dl.send" 2>/dev/null &
+p2=$!
+$CLI timeout 30 "$BIN/udsend" -H "$SRV_ADDR" -p 3340 -n 3 -I c0,c1,c2 -b 800 -t 2 \
+	>"$TMP/ul.send" 2>/dev/null &
+p3=$!
+$CLI timeout 30 "$BIN/udrecv" -H "$SRV_ADDR" -p 3341 -n 3 -I c0,c1,c2 >"$TMP/dl.recv" 2>/dev/null &
+p4=$!
+netns_track $p1 $p2 $p3 $p4
+rcs=
+for p in $p1 $p2 $p3 $p4; do wait $p; rcs="$rcs $?"; done
+is "$rcs" " 0 0 0 0" "the run completes"
+capture_stop
+
+"$BIN/pcap2csv" "$TMP/cap.pcap" >"$TMP/cap.csv"
+ok $? "pcap2csv reads the capture"
+for dir in ul dl; do
+	[ $dir = ul ] && ps="3340,3342,3344" || ps="3341,3343,3345"
+	"$BIN/seqjoin" -p "$ps" <"$TMP/cap.csv" >"$TMP/$dir.join" 2>"$TMP/$dir.join.err"
+	ok $? "$dir: pcap2csv | seqjoin"
+	# every record, each with a time on every path, born as udsend sent it
+	bad=$(awk -F@ -v m=$M '
+	NR == FNR { if (FNR > 1 && $1 == first) born[$2] = $3; next }
+	FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+	{
+		n++
+		if ($1 != n - 1) { print "row " n ": seq " $1; exit }
+		if ($2 != born[$1]) { print "seq " $1 ": born " $2 " != " born[$1]; exit }
+		for (c in col) if (c ~ /\.time$/ && $col[c] == "") { print "seq " $1 ": no " c; exit }
+	}
+	END { if (n != m) print n " rows" }' first="${ps%%,*}" "$TMP/$dir.send" "$TMP/$dir.join")
+	is "$bad" "" "$dir: the capture holds records 0..$((M - 1)) on all 3 paths, born as sent"
+	# udrecv's output joins to the same records
+	"$BIN/seqjoin" <"$TMP/$dir.recv" >"$TMP/$dir.rjoin" 2>/dev/null
+	is "$(($(wc -l <"$TMP/$dir.rjoin") - 1))" $M "$dir: udrecv | seqjoin gives $M records"
+done
+bad=$(awk -F@ '
+NR == FNR { if (FNR == 1) for (i = 1; i <= NF; i++) a[$i] = i; else for (c in a) if (c ~ /\.time$/) t[$1, c] = $a[c]; next }
+FNR == 1 { for (i = 1; i <= NF; i++) b[$i] = i; next }
+{ for (c in b) if (c ~ /\.time$/) { d = $b[c] - t[$1, c]; if (d < 0 || d > 5) { print $1, c, d; exit } } }' \
+	"$TMP/ul.join" "$TMP/ul.rjoin")
+# uplink: capture and udrecv both at the server; the capture's time is the
+# first copy's, a lost one is read only after its retransmission
+is "$bad" "" "ul: udrecv read every record after the capture first saw it"
+
+"$BIN/retxrate" <"$TMP/cap.csv" >"$TMP/retx"
+ok $? "pcap2csv | retxrate"
+diag "$(cat "$TMP/retx")"
+rx() { awk -F@ -v p=$1 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $1 == p { print $c["retx_frames"] }' "$TMP/retx"; }
+for p in 3340 3341 3342 3343; do
+	is "$(rx $p)" 0 "retxrate: no retransmission on clean path $p"
+done
+for p in 3344 3345; do
+	r=$(rx $p)
+	[ "${r:-0}" -gt 0 ]; ok $? "retxrate: the lossy path $p retransmits ($r frames)"
+done
+
+"$BIN/rttpairs" -m owd <"$TMP/ul.join" >"$TMP/ul.pairs"
+ok $? "ul: seqjoin | rttpairs -m owd"
+"$BIN/rttpairs" -m rtt <"$TMP/dl.join" >"$TMP/dl.pairs"
+ok $? "dl: seqjoin | rttpairs -m rtt"
+diag "$(cat "$TMP/ul.pairs" "$TMP/dl.pairs")"
+# st FILE A B FIELD
+st() { awk -F@ -v a=$2 -v b=$3 -v f=$4 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $2 == a && $3 == b { print $c[f] }' "$1"; }
+for k in 0 2 4; do
+	is "$(st "$TMP/ul.pairs" $((3340 + k)) $((3340 + k)) n)" $M "rttpairs: $M records on path $((3340 + k))"
+done
+for f in ul:3340:3344 dl:3341:3345; do
+	IFS=: read -r dir clean lossy <<<"$f"
+	c=$(st "$TMP/$dir.pairs" $clean $clean p99)
+	l=$(st "$TMP/$dir.pairs" $lossy $lossy p99)
+	pair=$(st "$TMP/$dir.pairs" $clean $lossy p99)
+	awk -v c="$c" -v l="$l" 'BEGIN { exit !(l > c) }'
+	ok $? "$dir: the lossy path's p99 ($l ms) is above the clean path's ($c ms)"
+	awk -v p="$pair" -v l="$l" 'BEGIN { exit !(p + 0 <= l + 0) }'
+	ok $? "$dir: redundancy over both ($pair ms) is no worse than the lossy path"
+done
+done_testing
