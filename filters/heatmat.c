@@ -51,7 +51,6 @@ label_index(struct labels *l, const char *name)
 int
 main(int argc, char **argv)
 {
-	static const char *const need[] = { "metric", "a", "b", NULL };
 	const char *stat = "mean";
 	struct at_reader *r;
 	struct at_writer w;
@@ -82,8 +81,8 @@ main(int argc, char **argv)
 
 	if ((r = at_reader_open(stdin, NULL)) == NULL)
 		return EXIT_DATA;
-	if (at_require(r, need) != 0 ||
-	    at_require(r, (const char *const[]){ stat, NULL }) != 0)
+	if (at_require(r, (const char *const[]){ "metric", "a", "b", stat,
+	    NULL }) != 0)
 		return EXIT_DATA;
 	col_metric = at_col(r, "metric");
 	col_a = at_col(r, "a");

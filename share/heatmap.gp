@@ -24,11 +24,13 @@ if (!exists("unit")) { unit = isexcess ? '' : iscount ? 'records' : 'ms' }
 
 # Size of the matrix and range of its values, for the canvas and the text
 # colour (white on dark cells).
-stats in matrix rowheaders columnheaders using 3 nooutput
-npaths = int(sqrt(STATS_records))
+# (Empty cells made undefined, or gnuplot's min and max come out wrong.)
+stats in matrix rowheaders columnheaders using ($3 == $3 ? $3 : 1/0) nooutput
+npaths = int(sqrt(STATS_records + STATS_invalid) + 0.5)
 vmin = STATS_min
 vmax = STATS_max
-span = vmax > vmin ? vmax - vmin : 1
+if (vmax <= vmin) { vmin = vmin - 1; vmax = vmax + 1 }
+span = vmax - vmin
 
 cellpx = 150
 w = 220 + cellpx * npaths
