@@ -15,6 +15,7 @@
 
 #include "atcsv.h"
 #include "common.h"
+#include "labels.h"
 
 static const char synopsis[] = "[-L LABELS]";
 
@@ -59,11 +60,24 @@ conn_free(void *p)
 	free(c);
 }
 
+/*
+ * Output order: with a label map its ports first, in file order, then the
+ * others by port number; without one, by port number.
+ */
 static int
-path_cmp(const void *a, const void *b)
+path_cmp(const void *a, const void *b, void *labels)
 {
 	const struct path *x = a, *y = b;
+	long ix = -1, iy = -1;
 
+	if (labels != NULL) {
+		ix = labels_index(labels, x->port);
+		iy = labels_index(labels, y->port);
+	}
+	if (ix >= 0 && iy >= 0)
+		return (ix > iy) - (ix < iy);
+	if (ix >= 0 || iy >= 0)
+		return ix >= 0 ? -1 : 1;
 	return (x->port > y->port) - (x->port < y->port);
 }
 
@@ -191,7 +205,7 @@ put_ratio(struct at_writer *w, uint64_t part, uint64_t whole)
 }
 
 static void
-print_paths(struct at_writer *w, struct paths *ps)
+print_paths(struct at_writer *w, struct paths *ps, struct labels *labels)
 {
 	static const char *const head[] = { "path", "frames", "retx_frames",
 	    "frame_rate", "segments", "retx_segments", "segment_rate",
@@ -200,11 +214,18 @@ print_paths(struct at_writer *w, struct paths *ps)
 	for (size_t i = 0; i < sizeof(head) / sizeof(*head); i++)
 		at_put(w, head[i]);
 	at_end(w);
-	qsort(ps->v, ps->n, sizeof(*ps->v), path_cmp);
+	/* Every labelled path is listed, captured or not. */
+	for (size_t i = 0; labels != NULL && i < labels_count(labels); i++)
+		path_get(ps, (uint16_t)labels_port(labels, i));
+	qsort_r(ps->v, ps->n, sizeof(*ps->v), path_cmp, labels);
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct path *p = &ps->v[i];
+		const char *name = labels ? labels_get(labels, p->port) : NULL;
 
-		at_putf(w, "%u", p->port);
+		if (name != NULL)
+			at_put(w, name);
+		else
+			at_putf(w, "%u", p->port);
 		at_putf(w, "%" PRIu64, p->frames);
 		at_putf(w, "%" PRIu64, p->retx_frames);
 		put_ratio(w, p->retx_frames, p->frames);
@@ -228,15 +249,26 @@ main(int argc, char **argv)
 	struct at_writer w;
 	struct cols c;
 	struct paths ps = { NULL, 0 };
+	struct labels *labels = NULL;
+	const char *label_file = NULL;
 	void *conns = NULL;
 	uint64_t skipped = 0;
 	int ch, rc, status = 0;
 
 	tk_std_options(argc, argv, synopsis);
-	while ((ch = getopt(argc, argv, "")) != -1)
-		tk_usage(synopsis);
+	while ((ch = getopt(argc, argv, "L:")) != -1) {
+		switch (ch) {
+		case 'L':
+			label_file = optarg;
+			break;
+		default:
+			tk_usage(synopsis);
+		}
+	}
 	if (optind != argc)
 		tk_usage(synopsis);
+	if (label_file != NULL && (labels = labels_read(label_file)) == NULL)
+		return EXIT_DATA;
 
 	if ((r = at_reader_open(stdin, NULL)) == NULL)
 		return EXIT_DATA;
@@ -269,7 +301,7 @@ main(int argc, char **argv)
 		    skipped);
 
 	at_writer_init(&w, stdout);
-	print_paths(&w, &ps);
+	print_paths(&w, &ps, labels);
 	if (at_flush(&w) != 0) {
 		warn("write error");
 		status = EXIT_DATA;
@@ -277,5 +309,6 @@ main(int argc, char **argv)
 	at_writer_free(&w);
 	tdestroy(conns, conn_free);
 	free(ps.v);
+	labels_free(labels);
 	return status;
 }
