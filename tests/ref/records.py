@@ -63,10 +63,32 @@ def main():
     ap.add_argument('-t', type=float, default=100.0)
     ap.add_argument('-s', type=int, default=400)
     ap.add_argument('--offset', choices=['min'])
+    ap.add_argument('--all', metavar='PREFIX',
+                    help='write PREFIX.records, PREFIX.rtt, PREFIX.owd, '
+                    'PREFIX.owdmin (--offset min) and PREFIX.rtt20 (-t 20)')
     args = ap.parse_args()
-    L = args.s
+    paths, names = build(sys.stdin, args.s)
+    if args.all:
+        outputs = [('records', None, 100.0, False), ('rtt', 'rtt', 100.0, False),
+                   ('owd', 'owd', 100.0, False),
+                   ('owdmin', 'owd', 100.0, True), ('rtt20', 'rtt', 20.0, False)]
+        for suffix, metric, threshold, offset in outputs:
+            with open(args.all + '.' + suffix, 'w') as f:
+                if metric is None:
+                    write_records(f, paths, names)
+                else:
+                    write_stats(f, paths, names, [metric], threshold, offset)
+    elif args.records:
+        write_records(sys.stdout, paths, names)
+    else:
+        write_stats(sys.stdout, paths, names,
+                    [args.m] if args.m else ['rtt', 'owd'], args.t,
+                    args.offset == 'min')
 
-    rows = csv.DictReader(sys.stdin, delimiter='@', quoting=csv.QUOTE_NONE)
+
+def build(infile, L):
+    """Per path name: {seq: (born ms, time ns, rtt ms, owd ms, retx)}."""
+    rows = csv.DictReader(infile, delimiter='@', quoting=csv.QUOTE_NONE)
     dirs = {}        # (stream, sport, dport) -> Direction
     isn = {}         # (stream, sport, dport) -> ISN, from SYN / SYN-ACK
     server = {}      # stream -> server port
@@ -145,36 +167,40 @@ def main():
             owd = Fraction(t, 10**6) - born_ms
             recs[seq] = (born_ms, t, rtt, owd, 1 if r in d.retx else 0)
         paths[name] = recs
-    names = sorted(paths, key=int)
+    return paths, sorted(paths, key=int)
 
-    if args.records:
-        out = ['seq', 'born']
+
+def write_records(f, paths, names):
+    out = ['seq', 'born']
+    for p in names:
+        out += [p + '.time', p + '.rtt', p + '.owd', p + '.retx']
+    print('@'.join(out), file=f)
+    seqs = sorted(set().union(*[paths[p].keys() for p in names]))
+    for s in seqs:
+        born = next(paths[p][s][0] for p in names if s in paths[p])
+        out = [str(s), '%.3f' % born]
         for p in names:
-            out += [p + '.time', p + '.rtt', p + '.owd', p + '.retx']
-        print('@'.join(out))
-        seqs = sorted(set().union(*[paths[p].keys() for p in names]))
-        for s in seqs:
-            born = next(paths[p][s][0] for p in names if s in paths[p])
-            out = [str(s), '%.3f' % born]
-            for p in names:
-                if s in paths[p]:
-                    _, t, rtt, owd, retx = paths[p][s]
-                    out += ['%d.%09d' % divmod(t, 10**9),
-                            '' if rtt is None else '%.3f' % rtt,
-                            '%.3f' % owd, str(retx)]
-                else:
-                    out += ['', '', '', '']
-            print('@'.join(out))
-        return
+            if s in paths[p]:
+                _, t, rtt, owd, retx = paths[p][s]
+                out += ['%d.%09d' % divmod(t, 10**9),
+                        '' if rtt is None else '%.3f' % rtt,
+                        '%.3f' % owd, str(retx)]
+            else:
+                out += ['', '', '', '']
+        print('@'.join(out), file=f)
 
-    if args.offset:
+
+def write_stats(f, paths, names, metrics, threshold, offset_min):
+    if offset_min:
         # Each path's minimum one-way delay is its clock offset.
+        shifted = {}
         for p in names:
             lo = min(v[3] for v in paths[p].values())
-            paths[p] = {s: v[:3] + (v[3] - lo,) + v[4:]
-                        for s, v in paths[p].items()}
-    print('metric@a@b@n@mean@median@p95@p99@max@excess')
-    for metric in ([args.m] if args.m else ['rtt', 'owd']):
+            shifted[p] = {s: v[:3] + (v[3] - lo,) + v[4:]
+                          for s, v in paths[p].items()}
+        paths = shifted
+    print('metric@a@b@n@mean@median@p95@p99@max@excess', file=f)
+    for metric in metrics:
         col = 2 if metric == 'rtt' else 3
         combos = [(a, a) for a in names] + \
             [(a, b) for i, a in enumerate(names) for b in names[i + 1:]]
@@ -185,7 +211,8 @@ def main():
                 if rb is None or ra[col] is None or rb[col] is None:
                     continue
                 vals.append(float(min(ra[col], rb[col])))
-            print('@'.join([metric, a, b] + summary(vals, args.t)))
+            print('@'.join([metric, a, b] + summary(vals, threshold)),
+                  file=f)
 
 
 def summary(vals, threshold):
