@@ -229,8 +229,16 @@ write_header(struct seqjoin *sj)
 	at_put(&sj->w, "seq");
 	at_put(&sj->w, "born");
 	for (size_t i = 0; i < sj->ncols; i++)
-		for (size_t m = 0; m < 4; m++)
-			at_putf(&sj->w, "%s.%s", sj->cols[i]->name, metric[m]);
+		for (size_t m = 0; m < 4; m++) {
+			char *name;
+
+			/* at_put: a label may need quoting */
+			if (asprintf(&name, "%s.%s", sj->cols[i]->name,
+			    metric[m]) < 0)
+				err(EXIT_DATA, "out of memory");
+			at_put(&sj->w, name);
+			free(name);
+		}
 	if (at_end(&sj->w) != 0)
 		err(EXIT_DATA, "stdout");
 	sj->header_done = 1;
@@ -381,11 +389,15 @@ join_push(struct seqjoin *sj, struct column *col, int64_t seq,
 	}
 	if (seq < sj->lo && sj->emitted) {
 		/* its row is out already: a line of its own */
+		struct cell late = *cell;
+
+		late.has = 1;
 		write_header(sj);
 		at_putf(&sj->w, "%" PRId64, seq);
 		put_born(sj, born, flag);
 		for (size_t i = 0; i < sj->ncols; i++)
-			put_cell(sj, sj->cols[i] == col ? cell : &(struct cell){0});
+			put_cell(sj, sj->cols[i] == col ? &late :
+			    &(struct cell){ 0 });
 		end_line(sj);
 		sj->n.rec_late++;
 		return;
