@@ -10,6 +10,7 @@ Input (stdin): tshark -T fields -E header=y -E separator=@ with at least
 
 Output (stdout), one of:
   --records      seq@born@<p>.time@<p>.rtt@<p>.owd@<p>.retx per path p
+                 (born: the earliest over the copies of the record)
   (default)      metric@a@b@n@mean@median@p95@p99@max@excess for
                  -m rtt|owd (both when -m is not given), threshold -t MS,
                  --offset min: each path's minimum owd subtracted first
@@ -177,7 +178,8 @@ def write_records(f, paths, names):
     print('@'.join(out), file=f)
     seqs = sorted(set().union(*[paths[p].keys() for p in names]))
     for s in seqs:
-        born = next(paths[p][s][0] for p in names if s in paths[p])
+        # Copies carry their own send time; the row shows the earliest.
+        born = min(paths[p][s][0] for p in names if s in paths[p])
         out = [str(s), '%.3f' % born]
         for p in names:
             if s in paths[p]:
