@@ -48,18 +48,75 @@ label_index(struct labels *l, const char *name)
 	return l->n++;
 }
 
+struct input {
+	struct labels labels;
+	struct cell *cells;
+	size_t ncells, cellcap;
+	char *metric;
+};
+
+static void
+input_free(struct input *in)
+{
+	for (size_t i = 0; i < in->labels.n; i++)
+		free(in->labels.name[i]);
+	free(in->labels.name);
+	free(in->cells);
+	free(in->metric);
+}
+
+/* One row of rttpairs into a cell: 0, or -1 after a message. */
+static int
+read_cell(const struct at_reader *r, const int *col, struct input *in)
+{
+	struct cell c;
+	size_t i, j;
+	int got;
+
+	if (in->metric == NULL) {
+		if ((in->metric = strdup(at_get(r, col[0]))) == NULL)
+			err(EXIT_DATA, "out of memory");
+	} else if (strcmp(in->metric, at_get(r, col[0])) != 0) {
+		at_warn(r, "metric '%s' after '%s': one metric per matrix",
+		    at_get(r, col[0]), in->metric);
+		return -1;
+	}
+	if (*at_get(r, col[1]) == '\0' || *at_get(r, col[2]) == '\0') {
+		at_warn(r, "empty path name");
+		return -1;
+	}
+	i = label_index(&in->labels, at_get(r, col[1]));
+	j = label_index(&in->labels, at_get(r, col[2]));
+	if (i == SIZE_MAX || j == SIZE_MAX) {
+		at_warn(r, "more than %d paths", MAX_PATHS);
+		return -1;
+	}
+	if ((got = at_get_double(r, col[3], &c.value)) < 0)
+		return -1;
+	if (got == 0)
+		c.value = NAN;
+	c.a = i < j ? i : j;	/* upper triangle, whatever the order */
+	c.b = i < j ? j : i;
+	if (in->ncells == in->cellcap) {
+		in->cellcap = in->cellcap ? 2 * in->cellcap : 64;
+		in->cells = reallocarray(in->cells, in->cellcap,
+		    sizeof(*in->cells));
+		if (in->cells == NULL)
+			err(EXIT_DATA, "out of memory");
+	}
+	in->cells[in->ncells++] = c;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *stat = "mean";
 	struct at_reader *r;
 	struct at_writer w;
-	struct labels labels = { NULL, 0 };
-	struct cell *cells = NULL;
-	size_t ncells = 0;
-	char *metric = NULL;
+	struct input in = { { NULL, 0 }, NULL, 0, 0, NULL };
 	gsl_matrix *m;
-	int ch, rc, col_metric, col_a, col_b, col_stat, status = 0;
+	int ch, rc, col[4], status = 0;
 
 	tk_std_options(argc, argv, synopsis);
 	while ((ch = getopt(argc, argv, "s:")) != -1) {
@@ -82,70 +139,45 @@ main(int argc, char **argv)
 	if ((r = at_reader_open(stdin, NULL)) == NULL)
 		return EXIT_DATA;
 	if (at_require(r, (const char *const[]){ "metric", "a", "b", stat,
-	    NULL }) != 0)
+	    NULL }) != 0) {
+		at_reader_free(r);
 		return EXIT_DATA;
-	col_metric = at_col(r, "metric");
-	col_a = at_col(r, "a");
-	col_b = at_col(r, "b");
-	col_stat = at_col(r, stat);
+	}
+	col[0] = at_col(r, "metric");
+	col[1] = at_col(r, "a");
+	col[2] = at_col(r, "b");
+	col[3] = at_col(r, stat);
 
 	/* Cells are kept until the end: the path count is known only then. */
-	while ((rc = at_next(r)) == 1) {
-		struct cell c;
-		size_t i, j;
-		int got;
-
-		if (metric == NULL) {
-			if ((metric = strdup(at_get(r, col_metric))) == NULL)
-				err(EXIT_DATA, "out of memory");
-		} else if (strcmp(metric, at_get(r, col_metric)) != 0) {
-			at_warn(r, "metric '%s' after '%s': one metric per "
-			    "matrix", at_get(r, col_metric), metric);
-			return EXIT_DATA;
+	while ((rc = at_next(r)) == 1)
+		if (read_cell(r, col, &in) != 0) {
+			rc = -1;
+			break;
 		}
-		if (*at_get(r, col_a) == '\0' || *at_get(r, col_b) == '\0') {
-			at_warn(r, "empty path name");
-			return EXIT_DATA;
-		}
-		i = label_index(&labels, at_get(r, col_a));
-		j = label_index(&labels, at_get(r, col_b));
-		if (i == SIZE_MAX || j == SIZE_MAX) {
-			at_warn(r, "more than %d paths", MAX_PATHS);
-			return EXIT_DATA;
-		}
-		got = at_get_double(r, col_stat, &c.value);
-		if (got < 0)
-			return EXIT_DATA;
-		if (got == 0)
-			c.value = NAN;
-		c.a = i < j ? i : j;	/* upper triangle, whatever the order */
-		c.b = i < j ? j : i;
-		cells = reallocarray(cells, ncells + 1, sizeof(*cells));
-		if (cells == NULL)
-			err(EXIT_DATA, "out of memory");
-		cells[ncells++] = c;
-	}
-	if (rc < 0)
-		return EXIT_DATA;
 	at_reader_free(r);
-	if (labels.n == 0) {
+	if (rc == 0 && in.labels.n == 0) {
 		warnx("line 1: no rows: nothing to put in a matrix");
+		rc = -1;
+	}
+	if (rc < 0) {
+		input_free(&in);
 		return EXIT_DATA;
 	}
 
-	m = gsl_matrix_alloc(labels.n, labels.n);
+	m = gsl_matrix_alloc(in.labels.n, in.labels.n);
 	gsl_matrix_set_all(m, NAN);
-	for (size_t k = 0; k < ncells; k++)
-		gsl_matrix_set(m, cells[k].a, cells[k].b, cells[k].value);
+	for (size_t k = 0; k < in.ncells; k++)
+		gsl_matrix_set(m, in.cells[k].a, in.cells[k].b,
+		    in.cells[k].value);
 
 	at_writer_init(&w, stdout);
-	at_putf(&w, "%s.%s", metric, stat);
-	for (size_t j = 0; j < labels.n; j++)
-		at_put(&w, labels.name[j]);
+	at_putf(&w, "%s.%s", in.metric, stat);
+	for (size_t j = 0; j < in.labels.n; j++)
+		at_put(&w, in.labels.name[j]);
 	at_end(&w);
-	for (size_t i = 0; i < labels.n; i++) {
-		at_put(&w, labels.name[i]);
-		for (size_t j = 0; j < labels.n; j++) {
+	for (size_t i = 0; i < in.labels.n; i++) {
+		at_put(&w, in.labels.name[i]);
+		for (size_t j = 0; j < in.labels.n; j++) {
 			double x = gsl_matrix_get(m, i, j);
 
 			if (isnan(x))
@@ -165,10 +197,6 @@ main(int argc, char **argv)
 	}
 	at_writer_free(&w);
 	gsl_matrix_free(m);
-	for (size_t i = 0; i < labels.n; i++)
-		free(labels.name[i]);
-	free(labels.name);
-	free(cells);
-	free(metric);
+	input_free(&in);
 	return status;
 }

@@ -239,15 +239,46 @@ print_paths(struct at_writer *w, struct paths *ps, struct labels *labels)
 	}
 }
 
-int
-main(int argc, char **argv)
+/* Counts every row: 0, or -1 after a message. */
+static int
+count_rows(struct at_reader *r, void **conns, struct paths *ps,
+    uint64_t *skipped)
 {
 	static const char *const need[] = { "tcp.srcport", "tcp.dstport",
 	    "tcp.len", "tcp.flags", "tcp.analysis.retransmission",
 	    "tcp.analysis.fast_retransmission", NULL };
+	struct cols c;
+	int rc;
+
+	if (at_require(r, need) != 0)
+		return -1;
+	c.stream = at_col(r, "tcp.stream");
+	c.src = at_col(r, "ip.src");
+	c.dst = at_col(r, "ip.dst");
+	c.src6 = at_col(r, "ipv6.src");
+	c.dst6 = at_col(r, "ipv6.dst");
+	c.sport = at_col(r, "tcp.srcport");
+	c.dport = at_col(r, "tcp.dstport");
+	c.len = at_col(r, "tcp.len");
+	c.flags = at_col(r, "tcp.flags");
+	c.retx = at_col(r, "tcp.analysis.retransmission");
+	c.fast = at_col(r, "tcp.analysis.fast_retransmission");
+
+	while ((rc = at_next(r)) == 1) {
+		int counted = count_row(r, &c, conns, ps);
+
+		if (counted < 0)
+			return -1;
+		*skipped += counted == 0;
+	}
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
 	struct at_reader *r;
 	struct at_writer w;
-	struct cols c;
 	struct paths ps = { NULL, 0 };
 	struct labels *labels = NULL;
 	const char *label_file = NULL;
@@ -270,32 +301,18 @@ main(int argc, char **argv)
 	if (label_file != NULL && (labels = labels_read(label_file)) == NULL)
 		return EXIT_DATA;
 
-	if ((r = at_reader_open(stdin, NULL)) == NULL)
+	if ((r = at_reader_open(stdin, NULL)) == NULL) {
+		labels_free(labels);
 		return EXIT_DATA;
-	if (at_require(r, need) != 0)
-		return EXIT_DATA;
-	c.stream = at_col(r, "tcp.stream");
-	c.src = at_col(r, "ip.src");
-	c.dst = at_col(r, "ip.dst");
-	c.src6 = at_col(r, "ipv6.src");
-	c.dst6 = at_col(r, "ipv6.dst");
-	c.sport = at_col(r, "tcp.srcport");
-	c.dport = at_col(r, "tcp.dstport");
-	c.len = at_col(r, "tcp.len");
-	c.flags = at_col(r, "tcp.flags");
-	c.retx = at_col(r, "tcp.analysis.retransmission");
-	c.fast = at_col(r, "tcp.analysis.fast_retransmission");
-
-	while ((rc = at_next(r)) == 1) {
-		int counted = count_row(r, &c, &conns, &ps);
-
-		if (counted < 0)
-			return EXIT_DATA;
-		skipped += counted == 0;
 	}
-	if (rc < 0)
-		return EXIT_DATA;
+	rc = count_rows(r, &conns, &ps, &skipped);
 	at_reader_free(r);
+	if (rc < 0) {
+		tdestroy(conns, conn_free);
+		free(ps.v);
+		labels_free(labels);
+		return EXIT_DATA;
+	}
 	if (skipped > 0)
 		warnx("%" PRIu64 " rows without TCP ports not counted",
 		    skipped);

@@ -58,6 +58,16 @@ find_paths(const struct at_reader *r, const char *metric, size_t *npaths)
 	return paths;
 }
 
+static void
+free_paths(struct path *paths, size_t npaths)
+{
+	for (size_t p = 0; p < npaths; p++) {
+		free(paths[p].name);
+		st_vec_free(&paths[p].val);
+	}
+	free(paths);
+}
+
 /* Reads every row into the paths' value vectors: 0, or -1 after a message. */
 static int
 read_rows(struct at_reader *r, struct path *paths, size_t npaths,
@@ -255,11 +265,14 @@ main(int argc, char **argv)
 	if (npaths == 0) {
 		warnx("line 1: no path columns: want <path>.%s (seqjoin's "
 		    "output)", o.metric);
-		return EXIT_DATA;
-	}
-	if (read_rows(r, paths, npaths, &nrows) != 0)
-		return EXIT_DATA;
+		status = EXIT_DATA;
+	} else if (read_rows(r, paths, npaths, &nrows) != 0)
+		status = EXIT_DATA;
 	at_reader_free(r);
+	if (status != 0) {
+		free_paths(paths, npaths);
+		return status;
+	}
 	if (o.offset_min)
 		subtract_min(paths, npaths, nrows);
 
@@ -291,11 +304,7 @@ main(int argc, char **argv)
 		status = EXIT_DATA;
 	}
 	at_writer_free(&w);
-	for (size_t p = 0; p < npaths; p++) {
-		free(paths[p].name);
-		st_vec_free(&paths[p].val);
-	}
-	free(paths);
+	free_paths(paths, npaths);
 	free(minima);
 	return status;
 }
