@@ -31,9 +31,9 @@ nrows = STATS_records
 if (!exists("title")) { title = metric . ': per path and per pair (minimum of the two)' }
 
 if (fmt eq 'svg') {
-	set terminal svg size 900, 600 font 'Sans,14' background '#ffffff'
+	set terminal svg size 1100, 650 font 'Sans,14' background '#ffffff'
 } else {
-	set terminal pngcairo size 900, 600 font 'Sans,13' background '#ffffff'
+	set terminal pngcairo size 1100, 650 font 'Sans,13' background '#ffffff'
 }
 if (exists("out")) { set output out } else { set output }
 
@@ -45,7 +45,7 @@ set xlabel metric . ' (ms)'
 set ylabel 'fraction of records'
 set yrange [0:1]
 set grid
-set key right bottom
+set key outside right top font ',11' spacing 0.9
 if (exists("logx")) { set logscale x }
 if (exists("xmax")) { set xrange [:xmax] }
 

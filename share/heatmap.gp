@@ -42,8 +42,9 @@ if (fmt eq 'svg') {
 }
 if (exists("out")) { set output out } else { set output }
 
+# Three significant digits (0.034, 2.51, 37.1), whole numbers from 100 on.
 label(v) = v != v ? '' : isexcess ? sprintf('%.2f%%', 100 * v) : \
-	iscount ? sprintf('%.0f', v) : sprintf('%.1f', v)
+	iscount || abs(v) >= 100 ? sprintf('%.0f', v) : sprintf('%.3g', v)
 ink(v) = (v - vmin) / span > 0.55 ? 0xffffff : 0x000000
 
 set title title font ',16'
