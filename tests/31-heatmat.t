@@ -70,6 +70,15 @@ X
 	rc=$?
 	grep -q '>A + B<' "$TMP/c.svg"
 	is "$rc:$?" "0:0" "cdf.gp draws the curves with path and pair names"
+	cat >"$TMP/joined" <<'X'
+seq@born@P1.time@P1.rtt@P1.owd@P1.retx@P 2.time@P 2.rtt@P 2.owd@P 2.retx
+0@1000@1.000@10@5@0@1.002@30@7@1
+1@1004@1.004@20@5@0@@@@
+X
+	gnuplot -e "in='$TMP/joined'; out='$TMP/ts.svg'; fmt='svg'" "$TOP/share/timeseries.gp" 2>"$TMP/gperr"
+	rc=$?
+	grep -q '>P 2<' "$TMP/ts.svg" && grep -q '>retransmitted<' "$TMP/ts.svg"
+	is "$rc:$?" "0:0" "timeseries.gp draws seqjoin output with path names from its header"
 	gnuplot "$TOP/share/heatmap.gp" >/dev/null 2>&1
 	is "$?" 2 "heatmap.gp without in= exits 2"
 else
