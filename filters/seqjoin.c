@@ -533,6 +533,25 @@ conn_free(struct seqjoin *sj, struct conn *c)
 	free(c);
 }
 
+/* Whether data or the end of the connection was seen. */
+static int
+conn_started(const struct conn *c)
+{
+	return c->closed ||
+	    (c->half[0] != NULL && reasm_started(c->half[0])) ||
+	    (c->half[1] != NULL && reasm_started(c->half[1]));
+}
+
+/* Outputs everything a connection still holds, then forgets it. */
+static void
+conn_retire(struct seqjoin *sj, struct conn *c)
+{
+	for (int d = 0; d < 2; d++)
+		if (c->half[d] != NULL)
+			reasm_finish(c->half[d]);
+	conn_free(sj, c);
+}
+
 static struct column *
 half_column(struct seqjoin *sj, struct conn *c, int d)
 {
@@ -779,7 +798,14 @@ read_packets(struct seqjoin *sj, struct at_reader *r)
 		    *at_get(r, col[C_FRETX]) != '\0';
 		conn_key(r, col, (unsigned)sport, (unsigned)dport, key,
 		    sizeof(key));
-		if ((c = conn_find(sj, key)) == NULL) {
+		c = conn_find(sj, key);
+		if (c != NULL && (flags & (TH_SYN | TH_ACK)) == TH_SYN &&
+		    conn_started(c)) {
+			/* the same addresses and ports again: a new connection */
+			conn_retire(sj, c);
+			c = NULL;
+		}
+		if (c == NULL) {
 			c = conn_new(sj, key);
 			c->port[0] = (unsigned)sport;
 			c->port[1] = (unsigned)dport;

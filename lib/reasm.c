@@ -720,6 +720,12 @@ reasm_frontier(const struct reasm *r, int64_t *seq)
 }
 
 int
+reasm_started(const struct reasm *r)
+{
+	return r->state != REASM_PROBE || r->pr.nev > 0;
+}
+
+int
 reasm_drained(const struct reasm *r)
 {
 	if (r->state == REASM_NORECORDS)

@@ -104,6 +104,9 @@ enum reasm_state reasm_state(const struct reasm *r);
  */
 int reasm_frontier(const struct reasm *r, int64_t *seq);
 
+/* 1 once a segment with payload was seen. */
+int reasm_started(const struct reasm *r);
+
 /* 1 when nothing more can come out: ended (end record or close) and empty. */
 int reasm_drained(const struct reasm *r);
 

@@ -16,6 +16,9 @@ tshark_rows() {
 	for f in $FIELDS; do args+=(-e "$f"); done
 	tsh -r "$1" -T fields -E header=y -E separator=@ "${args[@]}"
 }
+NOSTREAM="frame.time_epoch ip.src ip.dst tcp.srcport tcp.dstport tcp.seq_raw
+tcp.ack_raw tcp.len tcp.flags tcp.analysis.retransmission
+tcp.analysis.fast_retransmission tcp.payload"
 have_tshark=0
 command -v tshark >/dev/null 2>&1 && have_tshark=1
 
@@ -28,12 +31,23 @@ check() {
 	"$S" -s 20 "$@" <"$TMP/rows" >"$TMP/out" 2>"$TMP/err"
 	is "$?:$(cat "$TMP/out")" "0:$want" "$name (@ rows)"
 	is "$(cat "$TMP/err")" "$wanterr" "$name: what could not be used (@ rows)"
+	# without tcp.stream, connections are told apart by their addresses
+	"$TOOLS/atcat" $NOSTREAM <"$TMP/rows" | "$S" -s 20 "$@" >"$TMP/out" 2>"$TMP/err"
+	is "$?:$(cat "$TMP/out")" "0:$want" "$name (@ rows without tcp.stream)"
+	is "$(cat "$TMP/err")" "$wanterr" "$name: what could not be used (@ rows without tcp.stream)"
 	if [ "$have_tshark" = 1 ]; then
 		"$M" -s 20 -w "$TMP/cap.pcap" <"$TMP/scen"
 		tshark_rows "$TMP/cap.pcap" | "$S" -s 20 "$@" >"$TMP/out" 2>"$TMP/err"
 		is "$?:$(cat "$TMP/out")" "0:$want" "$name (pcap through tshark)"
 	else
 		skip "$name: tshark is not installed"
+	fi
+	if [ -x "$BIN/pcap2csv" ]; then
+		"$M" -s 20 -w "$TMP/cap.pcap" <"$TMP/scen"
+		"$BIN/pcap2csv" "$TMP/cap.pcap" | "$S" -s 20 "$@" >"$TMP/out" 2>"$TMP/err"
+		is "$?:$(cat "$TMP/out")" "0:$want" "$name (pcap through pcap2csv)"
+	else
+		skip "$name: bin/pcap2csv is not built"
 	fi
 }
 
@@ -167,6 +181,32 @@ ack C c 1795548537.180000 60" "$H3
 1@1795548537010@1795548537.011000000@20.000@1.000@0@1795548537.012000000@40.000@2.000@0@@@@
 2@1795548537021@@@@@@@@@1795548537.100000000@80.000@79.000@0" \
 "seqjoin: 1 records whose header or last byte was not captured"
+
+# The same addresses and ports twice: after the FINs, a new SYN opens a
+# second connection whose records go on the same path (server port 3271).
+check "port reuse: a second connection on the same path" "
+conn A 198.18.1.2 40000 198.18.0.1 3271 1000 5000
+conn B 198.18.1.2 40000 198.18.0.1 3271 800 3000
+rec A s 1795548536990 0 1
+rec A s 1795548536991 1 1
+rec B s 1795548536992 2 1
+rec B s 1795548536993 3 1
+syn A 1795548537.000000
+synack A 1795548537.000100
+seg A s 1795548537.001000 0 40 0
+ack A c 1795548537.011000 40
+fin A s 1795548537.020000 40 0
+fin A c 1795548537.020500 0 41
+ack A s 1795548537.021000 1
+syn B 1795548538.000000
+synack B 1795548538.000100
+seg B s 1795548538.001000 0 20 0
+seg B s 1795548538.002000 20 20 0
+ack B c 1795548538.022000 40" "$H1
+0@1795548536990@1795548537.001000000@10.000@11.000@0
+1@1795548536991@1795548537.001000000@10.000@10.000@0
+2@1795548536992@1795548538.001000000@21.000@1009.000@0
+3@1795548536993@1795548538.002000000@20.000@1009.000@0" ""
 
 # -p keeps the paths asked for; -L names them, in the map's order.
 printf '3275@TW LTE\n3271@"CHT @NR"\n' >"$TMP/labels"
