@@ -26,14 +26,13 @@ static const char synopsis[] =
 #define SWEEP_NS	(100 * NST_MS)	/* capture time between sweeps */
 #define GRACE_MAX_NS	(10 * NST_S)	/* held after an ACK, for late retx */
 #define JOIN_SPAN_MAX	(INT64_C(1) << 19)	/* sequence numbers held */
-#define RTT_NONE	INT32_MIN
 #define RETX_NONE	2
 
 /* One path's copy of one record. */
 struct cell {
 	int64_t time_ns;
 	int64_t owd_ns;
-	int32_t rtt_us;		/* RTT_NONE: no ACK */
+	int64_t rtt_ns;		/* -1: no ACK */
 	uint8_t has;
 	uint8_t retx;		/* 0, 1 or RETX_NONE */
 };
@@ -224,7 +223,7 @@ write_header(struct seqjoin *sj)
 
 	if (sj->header_done)
 		return;
-	if (!sj->fixed)
+	if (!sj->fixed && sj->ncols > 1)
 		qsort(sj->cols, sj->ncols, sizeof(*sj->cols), by_port);
 	at_put(&sj->w, "seq");
 	at_put(&sj->w, "born");
@@ -297,11 +296,10 @@ put_cell(struct seqjoin *sj, const struct cell *c)
 		return;
 	}
 	nst_put_s(&sj->w, c->time_ns);
-	if (c->rtt_us == RTT_NONE)
+	if (c->rtt_ns < 0)
 		at_put(&sj->w, "");
 	else
-		at_putf(&sj->w, "%" PRId32 ".%03" PRId32, c->rtt_us / 1000,
-		    c->rtt_us % 1000);
+		nst_put_ms(&sj->w, c->rtt_ns);
 	nst_put_ms(&sj->w, c->owd_ns);
 	if (c->retx == RETX_NONE)
 		at_put(&sj->w, "");
@@ -571,19 +569,21 @@ on_record(void *ctx, const struct reasm_rec *rec)
 	struct seqjoin *sj = h->sj;
 	struct column *col = half_column(sj, h->c, h->d);
 	struct cell cell = { 0 };
-	int64_t born_ns;
+	__int128 born_ns, owd;
 
 	if (col == NULL) {
 		sj->n.rec_unplaced++;
 		return;
 	}
 	col->seen = 1;
-	born_ns = rec->flag == REC_DATA_US ? (int64_t)rec->born * 1000 :
-	    (int64_t)rec->born * NST_MS;
+	/* born is whatever the sender wrote: keep the arithmetic in range */
+	born_ns = (__int128)rec->born * (rec->flag == REC_DATA_US ? 1000 :
+	    NST_MS);
+	owd = (__int128)rec->time_ns - born_ns;
 	cell.time_ns = rec->time_ns;
-	cell.owd_ns = rec->time_ns - born_ns;
-	cell.rtt_us = rec->rtt_ns < 0 ? RTT_NONE :
-	    (int32_t)((rec->rtt_ns + 500) / 1000);
+	cell.owd_ns = owd < INT64_MIN ? INT64_MIN : owd > INT64_MAX ?
+	    INT64_MAX : (int64_t)owd;
+	cell.rtt_ns = rec->rtt_ns;
 	cell.retx = (uint8_t)rec->retx;
 	join_push(sj, col, rec->seq, rec->born, rec->flag, &cell);
 }
@@ -678,6 +678,12 @@ get_time(const struct at_reader *r, int col, int64_t *ns)
 
 	if (nst_parse(s, ns) != 0) {
 		at_warn(r, "%s: '%s' is not a number", at_colname(r,
+		    (size_t)col), s);
+		return -1;
+	}
+	/* room for the window after it; later than 2116 is no capture */
+	if (*ns < 0 || *ns > INT64_C(4500000000) * NST_S) {
+		at_warn(r, "%s: '%s' is out of range", at_colname(r,
 		    (size_t)col), s);
 		return -1;
 	}
@@ -919,7 +925,7 @@ read_udrecv(struct seqjoin *sj, struct at_reader *r)
 			col->frontier = (int64_t)seq + 1;
 		cell.time_ns = t;
 		cell.owd_ns = owd;
-		cell.rtt_us = RTT_NONE;
+		cell.rtt_ns = -1;
 		cell.retx = RETX_NONE;
 		join_push(sj, col, (int64_t)seq, born, flag, &cell);
 		if (sj->now >= next_sweep) {
@@ -1008,9 +1014,10 @@ parse_options(struct seqjoin *sj, int argc, char **argv)
 			break;
 		case 'W':
 			if (nst_parse(optarg, &sj->window_ns) != 0 ||
-			    sj->window_ns <= 0) {
-				warnx("-W: '%s' is not a positive number of "
-				    "seconds", optarg);
+			    sj->window_ns <= 0 ||
+			    sj->window_ns > INT64_C(1000000) * NST_S) {
+				warnx("-W: '%s' is not a number of seconds "
+				    "above 0, at most 1000000", optarg);
 				tk_usage(synopsis);
 			}
 			break;
@@ -1033,32 +1040,9 @@ parse_options(struct seqjoin *sj, int argc, char **argv)
 	}
 }
 
-int
-main(int argc, char **argv)
+static void
+seqjoin_free(struct seqjoin *sj)
 {
-	struct seqjoin *sj;
-	struct at_reader *r;
-	int rc;
-
-	tk_std_options(argc, argv, synopsis);
-	sj = xcalloc(1, sizeof(*sj));
-	parse_options(sj, argc, argv);
-	at_writer_init(&sj->w, stdout);
-	if ((r = at_reader_open(stdin, NULL)) == NULL)
-		return EXIT_DATA;
-	sj->udrecv = at_col(r, "tcp.seq_raw") < 0 && at_col(r, "path") >= 0;
-	rc = sj->udrecv ? read_udrecv(sj, r) : read_packets(sj, r);
-	if (rc < 0)
-		return EXIT_DATA;
-	if (sj->udrecv)
-		join_emit(sj, 1);
-	else
-		sweep(sj, 1);
-	write_header(sj);
-	if (at_flush(&sj->w) != 0)
-		err(EXIT_DATA, "stdout");
-	report(sj);
-	at_reader_free(r);
 	while (sj->conns != NULL)
 		conn_free(sj, sj->conns);
 	for (size_t i = 0; i < sj->ncols; i++) {
@@ -1072,5 +1056,36 @@ main(int argc, char **argv)
 	labels_free(sj->labels);
 	at_writer_free(&sj->w);
 	free(sj);
-	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct seqjoin *sj;
+	struct at_reader *r;
+	int rc;
+
+	tk_std_options(argc, argv, synopsis);
+	sj = xcalloc(1, sizeof(*sj));
+	parse_options(sj, argc, argv);
+	at_writer_init(&sj->w, stdout);
+	if ((r = at_reader_open(stdin, NULL)) == NULL) {
+		seqjoin_free(sj);
+		return EXIT_DATA;
+	}
+	sj->udrecv = at_col(r, "tcp.seq_raw") < 0 && at_col(r, "path") >= 0;
+	rc = sj->udrecv ? read_udrecv(sj, r) : read_packets(sj, r);
+	at_reader_free(r);
+	if (rc == 0) {
+		if (sj->udrecv)
+			join_emit(sj, 1);
+		else
+			sweep(sj, 1);
+		write_header(sj);
+		if (at_flush(&sj->w) != 0)
+			err(EXIT_DATA, "stdout");
+		report(sj);
+	}
+	seqjoin_free(sj);
+	return rc == 0 ? 0 : EXIT_DATA;
 }

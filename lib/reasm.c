@@ -456,8 +456,8 @@ probe_check(const struct reasm *r, size_t o, int64_t now, int final)
 		}
 		rec_decode(b, k == 0 ? &first : &h);
 		if (k == 0) {
-			int64_t born = (int64_t)rec_born_ms(&first);
-			int64_t now_ms = now / 1000000;
+			double born = rec_born_ms(&first);
+			double now_ms = (double)(now / 1000000);
 
 			if (first.flag == REC_END && p->syn)
 				return 1;	/* a run without data */

@@ -36,6 +36,11 @@ yesterday@0@40000@3271@7@0@0@0x0012@@@
 is "$rc:$err" "1:seqjoin: line 3: frame.time_epoch: 'yesterday' is not a number" "a non-numeric time names line and column"
 
 run "$H
+5000000000.5@0@3271@40000@100@0@0@0x0002@@@
+"
+is "$rc:$err" "1:seqjoin: line 2: frame.time_epoch: '5000000000.5' is out of range" "a time out of range is an error"
+
+run "$H
 1.0@0@3271@40000@100@0@4@0x0018@@@00zz0102
 "
 is "$rc:$err" "1:seqjoin: line 2: tcp.payload: '00zz0102' is not hex" "a payload that is not hex is an error"
@@ -63,7 +68,7 @@ run "$H
 " 
 is "$rc:$err" "0:seqjoin: 1 rows without TCP ignored" "rows without TCP are counted, not silently dropped"
 
-for bad in "-s 12" "-s x" "-W 0" "-W -1" "-p 0" "-p 5-3" "-p 3271,x" "extra"; do
+for bad in "-s 12" "-s x" "-W 0" "-W -1" "-W 1e3" "-W 2000000" "-p 0" "-p 5-3" "-p 3271,x" "extra"; do
 	# shellcheck disable=SC2086
 	"$S" $bad </dev/null >/dev/null 2>"$TMP/err"
 	rc=$?
