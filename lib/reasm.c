@@ -8,7 +8,6 @@
 
 #define DAY_MS		INT64_C(86400000)
 #define HDR_FULL	((1u << REC_HDR_LEN) - 1)
-#define PROBE_EVENTS	65536	/* segments and ACKs kept while probing */
 #define CONFIRM		2	/* records after the first that must agree */
 
 struct slot {
@@ -446,8 +445,7 @@ probe_check(const struct reasm *r, size_t o, int64_t now, int final)
 	for (int k = 0; k <= CONFIRM; k++) {
 		size_t at = o + (size_t)k * r->cfg.len;
 
-		if (at + REC_HDR_LEN > REASM_PROBE_MAX + 3 * r->cfg.len ||
-		    at + REC_HDR_LEN > p->alen)
+		if (at + REC_HDR_LEN > p->alen)
 			return k > 0 && final ? 1 : -1;
 		for (size_t j = 0; j < REC_HDR_LEN; j++) {
 			if (!p->aknown[at + j])
@@ -539,7 +537,8 @@ probe_scan(struct reasm *r, int64_t now, int final)
 			give_up(r);
 		return;
 	}
-	while (p->scan + REC_HDR_LEN <= p->alen) {
+	while (p->scan + REC_HDR_LEN <= p->alen &&
+	    (final || p->scan < REASM_PROBE_SCAN)) {
 		int rc = probe_check(r, p->scan, now, final);
 
 		if (rc == 1) {
@@ -550,8 +549,15 @@ probe_scan(struct reasm *r, int64_t now, int final)
 			return;
 		p->scan++;
 	}
-	if (final || p->scan + REC_HDR_LEN > REASM_PROBE_MAX)
+	if (final || p->scan >= REASM_PROBE_SCAN)
 		give_up(r);
+}
+
+/* Bytes of stream kept: every offset tried, and the records confirming it. */
+static size_t
+probe_cap(const struct reasm *r)
+{
+	return REASM_PROBE_SCAN + (CONFIRM + 1) * r->cfg.len;
 }
 
 static struct event *
@@ -573,7 +579,7 @@ probe_data(struct reasm *r, int64_t now, uint32_t seq, uint32_t len,
 {
 	struct probe *p = &r->pr;
 	size_t nb = hb->n < len ? hb->n : len;
-	size_t cap = REASM_PROBE_MAX + 3 * r->cfg.len;
+	size_t cap = probe_cap(r);
 	struct event *ev;
 
 	if (!p->have_anchor) {
@@ -613,7 +619,7 @@ probe_data(struct reasm *r, int64_t now, uint32_t seq, uint32_t len,
 	p->datalen += len;
 	probe_scan(r, now, 0);
 	if (r->state == REASM_PROBE &&
-	    (p->nev >= PROBE_EVENTS || p->nbytes > 2 * cap))
+	    (p->nev >= REASM_PROBE_EVENTS || p->nbytes > 2 * cap))
 		give_up(r);
 }
 
@@ -654,7 +660,7 @@ reasm_ack(struct reasm *r, int64_t now, uint32_t ack)
 		ev->t = now;
 		ev->seq = ack;
 		ev->kind = EV_ACK;
-		if (r->pr.nev >= PROBE_EVENTS)
+		if (r->pr.nev >= REASM_PROBE_EVENTS)
 			give_up(r);
 		break;
 	case REASM_SYNCED:

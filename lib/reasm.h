@@ -16,7 +16,8 @@
  * bounded by the window, whatever the capture's length.
  *
  * Where records start: at ISN+1 when the SYN was seen (reasm_isn).  Without
- * a SYN, segments are kept (at most REASM_PROBE_MAX bytes) until an offset
+ * a SYN, segments are kept (the first REASM_PROBE_SCAN bytes plus three
+ * records, at most REASM_PROBE_EVENTS segments and ACKs) until an offset
  * decodes as a plausible record: flag 1 or 2, born within a day of the
  * capture time, and the next two records (where captured) continuing the
  * sequence numbers; then the kept segments and ACKs are replayed.
@@ -27,7 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define REASM_PROBE_MAX	(256 * 1024)	/* bytes kept to find records */
+#define REASM_PROBE_SCAN	16384	/* offsets tried for the first record */
+#define REASM_PROBE_EVENTS	4096	/* segments and ACKs kept meanwhile */
 
 struct reasm_rec {
 	int64_t index;		/* record number in the stream, from 0 */
