@@ -35,6 +35,11 @@ check() {
 	"$TOOLS/atcat" $NOSTREAM <"$TMP/rows" | "$S" -s 20 "$@" >"$TMP/out" 2>"$TMP/err"
 	is "$?:$(cat "$TMP/out")" "0:$want" "$name (@ rows without tcp.stream)"
 	is "$(cat "$TMP/err")" "$wanterr" "$name: what could not be used (@ rows without tcp.stream)"
+	# IPv6 rows carry ipv6.src and ipv6.dst instead
+	"$TOOLS/atcat" $NOSTREAM <"$TMP/rows" |
+	    sed '1s/ip\.src/ipv6.src/; 1s/ip\.dst/ipv6.dst/' |
+	    "$S" -s 20 "$@" >"$TMP/out" 2>"$TMP/err"
+	is "$?:$(cat "$TMP/out")" "0:$want" "$name (@ rows, ipv6 addresses, no tcp.stream)"
 	if [ "$have_tshark" = 1 ]; then
 		"$M" -s 20 -w "$TMP/cap.pcap" <"$TMP/scen"
 		tshark_rows "$TMP/cap.pcap" | "$S" -s 20 "$@" >"$TMP/out" 2>"$TMP/err"
