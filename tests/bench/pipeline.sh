@@ -21,10 +21,24 @@ CAP=${1:-$TOP/../shared/captures/redundant/r2-bbr-3p.pcap}
 REPS=${REPS:-100 200}
 REF_FIELDS="frame.time_epoch tcp.stream tcp.srcport tcp.dstport tcp.seq_raw tcp.ack_raw tcp.len tcp.flags tcp.analysis.retransmission tcp.analysis.fast_retransmission tcp.payload"
 
-make -s -C "$TOP" all tools SAN=0 >/dev/null
 [ -r "$CAP" ] || { echo "pipeline.sh: $CAP: no such capture" >&2; exit 1; }
 W=$(mktemp -d "${TMPDIR:-/tmp}/mptk-bench.XXXXXX")
 trap 'rm -rf "$W"' EXIT
+
+# A private copy of optimised, uninstrumented programs: a `make check SAN=1`
+# running meanwhile in the same tree would relink bin/ with ASan, whose
+# quarantine alone is 256 MB of RSS.
+make -s -C "$TOP" all tools SAN=0 >/dev/null
+mkdir "$W/bin"
+cp "$BIN"/* "$TOOLS/pcaprepeat" "$W/bin/"
+for p in "$W"/bin/*; do
+	if ldd "$p" | grep -Eq 'lib(a|ub|t)san'; then
+		echo "pipeline.sh: $p is built with a sanitizer; run make (without SAN=1) first" >&2
+		exit 1
+	fi
+done
+BIN=$W/bin
+TOOLS=$W/bin
 
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
