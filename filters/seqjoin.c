@@ -410,6 +410,11 @@ join_push(struct seqjoin *sj, struct column *col, int64_t seq,
 		emit_row(sj, sj->lo);
 		lo = ++sj->lo;
 	}
+	if (sj->lo == sj->hi && seq >= sj->hi) {
+		/* nothing open: start over here, far ahead */
+		sj->lo = sj->hi = lo = seq;
+		hi = seq + 1;
+	}
 	if (hi - lo > JOIN_SPAN_MAX) {
 		/* before anything was output, far below: cannot hold it */
 		sj->n.rec_forced++;
