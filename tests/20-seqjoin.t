@@ -213,6 +213,30 @@ ack B c 1795548538.022000 40" "$H1
 2@1795548536992@1795548538.001000000@21.000@1009.000@0
 3@1795548536993@1795548538.002000000@20.000@1009.000@0" ""
 
+# Spurious retransmissions of acknowledged records: one within the grace
+# time after the ACK (min(-W, 10 s) = 50 ms here) sets retx; one captured
+# after the record went out (acked .012, out after .062, resent .200) is
+# too late and is counted instead.
+check "retransmission after the ACK: within the grace time, and too late" "
+conn A 198.18.1.2 40000 198.18.0.1 3271 1000 5000
+rec A s 1795548536990 0 1
+rec A s 1795548536991 1 1
+syn A 1795548537.000000
+synack A 1795548537.000100
+ack A c 1795548537.000200 0
+seg A s 1795548537.001000 0 20 0
+seg A s 1795548537.002000 20 20 0
+ack A c 1795548537.011000 20
+ack A c 1795548537.012000 40
+seg A s 1795548537.030000 0 20 0 R
+ack A c 1795548537.031000 40
+ack A c 1795548537.150000 40
+seg A s 1795548537.200000 20 20 0 R
+ack A c 1795548537.201000 40" "$H1
+0@1795548536990@1795548537.001000000@10.000@11.000@1
+1@1795548536991@1795548537.002000000@10.000@11.000@0" \
+"seqjoin: 1 retransmissions of records already output (retx not set)" -W 0.05
+
 # -p keeps the paths asked for; -L names them, in the map's order.
 printf '3275@TW LTE\n3271@"CHT @NR"\n' >"$TMP/labels"
 check "-L labels and orders, -p selects" "
