@@ -164,7 +164,7 @@ main(int argc, char **argv)
 {
 	const char *out = NULL;
 	int ch, csv = 0;
-	pcap_t *dead;
+	pcap_t *dead = NULL;
 	pcap_dumper_t *dump = NULL;
 	char line[512];
 
@@ -264,8 +264,10 @@ main(int argc, char **argv)
 		} else
 			errx(1, "bad line: %s", tok[0]);
 	}
-	if (dump != NULL)
+	if (dump != NULL) {
 		pcap_dump_close(dump);
+		pcap_close(dead);
+	}
 	for (int i = 0; i < nconn; i++)
 		for (int d = 0; d < 2; d++)
 			free(conns[i].d[d].buf);
