@@ -729,7 +729,13 @@ conn_key(const struct at_reader *r, const int *col, unsigned sport,
 	const char *src, *dst;
 
 	if (*stream != '\0') {
-		snprintf(key, len, "s%s", stream);
+		size_t n = strlen(stream);
+
+		if (n + 2 > len)
+			n = len - 2;
+		key[0] = 's';	/* per row: no printf */
+		memcpy(key + 1, stream, n);
+		key[n + 1] = '\0';
 		return;
 	}
 	src = at_get(r, col[C_SRC]);
