@@ -1,0 +1,145 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atcsv.h"
+#include "labels.h"
+
+struct label {
+	unsigned port;
+	char *name;
+};
+
+struct labels {
+	struct label *v;
+	size_t n, cap;
+};
+
+void
+labels_free(struct labels *l)
+{
+	if (l == NULL)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].name);
+	free(l->v);
+	free(l);
+}
+
+/* Adds one `port@label` pair; -1 after a message naming the line. */
+static int
+add(struct labels *l, const char *file, size_t line, const char *port,
+    const char *name)
+{
+	char *end;
+	unsigned long p;
+
+	errno = 0;
+	p = strtoul(port, &end, 10);
+	if (*port < '0' || *port > '9' || *end != '\0' || errno != 0 ||
+	    p < 1 || p > 65535) {
+		fprintf(stderr, "%s: %s:%zu: '%s' is not a port\n",
+		    program_invocation_short_name, file, line, port);
+		return -1;
+	}
+	if (*name == '\0') {
+		fprintf(stderr, "%s: %s:%zu: port %lu has an empty label\n",
+		    program_invocation_short_name, file, line, p);
+		return -1;
+	}
+	if (labels_get(l, (unsigned)p) != NULL) {
+		fprintf(stderr, "%s: %s:%zu: port %lu is labelled twice\n",
+		    program_invocation_short_name, file, line, p);
+		return -1;
+	}
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct label *v = realloc(l->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n].port = (unsigned)p;
+	if ((l->v[l->n].name = strdup(name)) == NULL)
+		return -1;
+	l->n++;
+	return 0;
+}
+
+struct labels *
+labels_read(const char *file)
+{
+	FILE *fp = fopen(file, "r");
+	struct labels *l;
+	struct at_reader *r;
+	int rc;
+
+	if (fp == NULL) {
+		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
+		    file, strerror(errno));
+		return NULL;
+	}
+	l = calloc(1, sizeof(*l));
+	/* The map has no header: the reader's header line is its first pair. */
+	r = l ? at_reader_open(fp, file) : NULL;
+	if (r == NULL) {
+		labels_free(l);
+		fclose(fp);
+		return NULL;
+	}
+	rc = 0;
+	if (at_ncols(r) != 2) {
+		fprintf(stderr, "%s: %s:1: %zu fields, a label line has 2 "
+		    "(port@label)\n", program_invocation_short_name, file,
+		    at_ncols(r));
+		rc = -1;
+	} else
+		rc = add(l, file, 1, at_colname(r, 0), at_colname(r, 1));
+	while (rc == 0 && (rc = at_next(r)) == 1) {
+		rc = add(l, file, at_line(r), at_get(r, 0), at_get(r, 1));
+	}
+	at_reader_free(r);
+	fclose(fp);
+	if (rc != 0) {
+		labels_free(l);
+		return NULL;
+	}
+	return l;
+}
+
+size_t
+labels_count(const struct labels *l)
+{
+	return l->n;
+}
+
+unsigned
+labels_port(const struct labels *l, size_t i)
+{
+	return l->v[i].port;
+}
+
+const char *
+labels_name(const struct labels *l, size_t i)
+{
+	return l->v[i].name;
+}
+
+long
+labels_index(const struct labels *l, unsigned port)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].port == port)
+			return (long)i;
+	return -1;
+}
+
+const char *
+labels_get(const struct labels *l, unsigned port)
+{
+	long i = labels_index(l, port);
+
+	return i < 0 ? NULL : l->v[i].name;
+}

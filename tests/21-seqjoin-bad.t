@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# seqjoin on bad input and bad usage: `seqjoin: line N: what` and exit 1,
+# usage and exit 2.
+. "$(dirname "$0")/tap.sh"
+S=$BIN/seqjoin
+
+run() {	# run INPUT [ARGS]: sets out, err, rc
+	printf '%s' "$1" | "$S" "${@:2}" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	err=$(cat "$TMP/err")
+}
+
+run 'frame.time_epoch@tcp.srcport@tcp.dstport@tcp.seq_raw@tcp.flags
+1.0@1@2@3@0x10
+'
+is "$rc:$err" "1:seqjoin: line 1: missing columns: tcp.ack_raw, tcp.len, tcp.analysis.retransmission, tcp.analysis.fast_retransmission, tcp.payload, tcp.stream" \
+    "every missing column is named, tcp.stream when no addresses either"
+is "$(cat "$TMP/out")" "" "nothing is printed on missing columns"
+
+run 'path@seq@time
+3271@0@1.0
+'
+is "$rc:$err" "1:seqjoin: line 1: missing column: born" "udrecv rows: the missing column is named"
+
+H='frame.time_epoch@tcp.stream@tcp.srcport@tcp.dstport@tcp.seq_raw@tcp.ack_raw@tcp.len@tcp.flags@tcp.analysis.retransmission@tcp.analysis.fast_retransmission@tcp.payload'
+run "$H
+1.0@0@3271@40000@100@0@0@0x0002@@@
+1.1@0@40000@3271@x7@0@0@0x0012@@@
+"
+is "$rc:$err" "1:seqjoin: line 3: tcp.seq_raw: 'x7' is not an unsigned integer" "a non-numeric sequence number names line and column"
+
+run "$H
+1.0@0@3271@40000@100@0@0@0x0002@@@
+yesterday@0@40000@3271@7@0@0@0x0012@@@
+"
+is "$rc:$err" "1:seqjoin: line 3: frame.time_epoch: 'yesterday' is not a number" "a non-numeric time names line and column"
+
+run "$H
+5000000000.5@0@3271@40000@100@0@0@0x0002@@@
+"
+is "$rc:$err" "1:seqjoin: line 2: frame.time_epoch: '5000000000.5' is out of range" "a time out of range is an error"
+
+run "$H
+1.0@0@3271@40000@100@0@4@0x0018@@@00zz0102
+"
+is "$rc:$err" "1:seqjoin: line 2: tcp.payload: '00zz0102' is not hex" "a payload that is not hex is an error"
+
+run "$H
+1.0@0@3271@70000@100@0@0@0x0002@@@
+"
+is "$rc:$err" "1:seqjoin: line 2: tcp.dstport: '70000' is out of range" "a port out of range is an error"
+
+run "$H
+1.0@0@3271@40000@100@0@0@0x0002@@@
+1.1@0@40000@3271
+"
+is "$rc:$err" "1:seqjoin: line 3: 4 fields, the header has 11" "a ragged row names its line"
+
+run ''
+is "$rc:$err" "1:seqjoin: line 1: empty input: no header line" "an empty stream is an error"
+
+run "$H
+"
+is "$rc:$(cat "$TMP/out")" "0:seq@born" "a header without rows: the bare header, exit 0"
+
+run "$H
+1.0@@@@@@@@@@
+" 
+is "$rc:$err" "0:seqjoin: 1 rows without TCP ignored" "rows without TCP are counted, not silently dropped"
+
+for bad in "-s 12" "-s x" "-W 0" "-W -1" "-W 1e3" "-W 2000000" "-p 0" "-p 5-3" "-p 3271,x" "extra"; do
+	# shellcheck disable=SC2086
+	"$S" $bad </dev/null >/dev/null 2>"$TMP/err"
+	rc=$?
+	like "$rc:$(tr '\n' ' ' <"$TMP/err")" "^2:(seqjoin: -.: .* )?usage: seqjoin" "bad usage '$bad' exits 2 with usage"
+done
+"$S" -L "$TMP/nonexistent" </dev/null >/dev/null 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" "2:seqjoin: $TMP/nonexistent: No such file or directory" "a missing label file is named"
+printf '3271@CHT NR\n32x1@TW\n' >"$TMP/labels"
+"$S" -L "$TMP/labels" </dev/null >/dev/null 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" "2:seqjoin: $TMP/labels:2: '32x1' is not a port" "a bad label line is named with its line"
+done_testing

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# retxrate: per path (server port) frames, data segments and bytes, and how
+# many were retransmissions; by hand and against tshark on real captures.
+. "$(dirname "$0")/tap.sh"
+X=$BIN/retxrate
+
+# stream 0: SYN to 5000, data 100, its retransmission, a fast retransmission
+#           of 50, pure ACKs;  stream 3: a second connection to 5000 whose
+#           SYN was not captured (SYN-ACK from 5000), data 300;
+# stream 1: no handshake, 6001 <-> 45000: the lower port names the path;
+# stream 2: SYN from port 80 to 7000: the SYN names 7000 although 80 is lower,
+#           a retransmitted FIN without data;  frame 17: not TCP.
+cat >"$TMP/rows" <<'R'
+frame.number@ip.src@ip.dst@tcp.stream@tcp.srcport@tcp.dstport@tcp.len@tcp.flags@tcp.analysis.retransmission@tcp.analysis.fast_retransmission
+1@10.0.0.2@10.0.0.1@0@40000@5000@0@0x0002@@
+2@10.0.0.1@10.0.0.2@0@5000@40000@0@0x0012@@
+3@10.0.0.2@10.0.0.1@0@40000@5000@0@0x0010@@
+4@10.0.0.2@10.0.0.1@0@40000@5000@100@0x0018@@
+5@10.0.0.2@10.0.0.1@0@40000@5000@100@0x0018@1@
+6@10.0.0.1@10.0.0.2@0@5000@40000@0@0x0010@@
+7@10.0.0.2@10.0.0.1@0@40000@5000@50@0x0018@1@1
+8@10.0.0.1@10.0.0.2@0@5000@40000@0@0x0010@@
+9@10.0.0.1@10.0.0.2@1@6001@45000@200@0x0018@@
+10@10.0.0.2@10.0.0.1@1@45000@6001@0@0x0010@@
+11@10.0.0.1@10.0.0.2@1@6001@45000@200@0x0018@1@
+12@10.0.0.2@10.0.0.1@2@80@7000@0@0x0002@@
+13@10.0.0.1@10.0.0.2@2@7000@80@0@0x0012@@
+14@10.0.0.2@10.0.0.1@2@80@7000@0@0x0011@1@
+15@10.0.0.1@10.0.0.3@3@5000@40001@0@0x0012@@
+16@10.0.0.3@10.0.0.1@3@40001@5000@300@0x0018@@
+17@10.0.0.9@10.0.0.1@@@@@@@
+R
+# 5000: 10 frames, 2 retransmitted; segments 100 100 50 300, 2 retransmitted;
+# bytes 550, 150 retransmitted.  6001: 3 frames, 1; 2 segments, 1; 400, 200.
+# 7000: 3 frames, 1; no data: rates over nothing are empty.
+want='path@frames@retx_frames@frame_rate@segments@retx_segments@segment_rate@bytes@retx_bytes@byte_rate
+5000@10@2@0.200000@4@2@0.500000@550@150@0.272727
+6001@3@1@0.333333@2@1@0.500000@400@200@0.500000
+7000@3@1@0.333333@0@0@@0@0@'
+out=$("$X" <"$TMP/rows" 2>"$TMP/err"); rc=$?
+is "$rc" 0 "retxrate exits 0"
+is "$out" "$want" "counts and rates worked out by hand, paths named by the SYN's destination or the lower port"
+is "$(cat "$TMP/err")" "retxrate: 1 rows without TCP ports not counted" "rows it cannot use are counted on stderr"
+
+# Without tcp.stream the address and port pair tells connections apart.
+out=$("$TOOLS/atcat" frame.number ip.src ip.dst tcp.srcport tcp.dstport tcp.len tcp.flags \
+    tcp.analysis.retransmission tcp.analysis.fast_retransmission <"$TMP/rows" | "$X" 2>/dev/null)
+is "$out" "$want" "without tcp.stream: the same counts"
+
+# -L: labels, the map's ports first in file order, then the rest by port.
+printf '7000@TW LTE\n5000@CHT NR\n' >"$TMP/labels"
+out=$("$X" -L "$TMP/labels" <"$TMP/rows" 2>/dev/null | cut -d@ -f1-3)
+is "$out" 'path@frames@retx_frames
+TW LTE@3@1
+CHT NR@10@2
+6001@3@1' "-L names the paths and orders them as the map does"
+printf '9999@idle\n' >"$TMP/labels2"
+out=$("$X" -L "$TMP/labels2" <"$TMP/rows" 2>/dev/null | sed -n 2p)
+is "$out" "idle@0@0@@0@0@@0@0@" "-L lists a labelled path that was not captured, with empty rates"
+"$X" -L "$TMP/nonexistent" <"$TMP/rows" >/dev/null 2>"$TMP/err"
+is "$?" 1 "-L with a missing file exits 1"
+like "$(cat "$TMP/err")" "^retxrate: .*nonexistent" "and names the file"
+
+# Bad input.
+err() { "$X" "$@" >"$TMP/out" 2>"$TMP/err"; echo "$?:$(cat "$TMP/err")"; }
+is "$(err </dev/null)" "1:retxrate: line 1: empty input: no header line" "empty stream"
+is "$(printf 'tcp.srcport@tcp.len\n1@2\n' | err)" \
+    "1:retxrate: line 1: missing columns: tcp.dstport, tcp.flags, tcp.analysis.retransmission, tcp.analysis.fast_retransmission" \
+    "missing columns are all named"
+H='tcp.srcport@tcp.dstport@tcp.len@tcp.flags@tcp.analysis.retransmission@tcp.analysis.fast_retransmission'
+is "$(printf '%s\n1@2@3@0x10@@\n1@2@x@0x10@@\n' "$H" | err)" "1:retxrate: line 3: tcp.len: 'x' is not an unsigned integer" "non-numeric tcp.len"
+is "$(printf '%s\n70000@2@3@0x10@@\n' "$H" | err)" "1:retxrate: line 2: tcp.srcport: '70000' is not a port" "a port out of range"
+is "$(printf '%s\n1@2@3@0x10@\n' "$H" | err)" "1:retxrate: line 2: 5 fields, the header has 6" "ragged row"
+[ ! -s "$TMP/out" ]; ok $? "nothing is printed on bad input"
+"$X" -x <"$TMP/rows" >/dev/null 2>&1; is "$?" 2 "unknown option: exit 2"
+"$X" file <"$TMP/rows" >/dev/null 2>&1; is "$?" 2 "an operand: exit 2"
+
+# The redundant captures: every number against tshark's own flags, counted
+# per server port (3270-3279) from tshark's output.
+[ -d "$CAPS/redundant" ] && command -v tshark >/dev/null 2>&1 || {
+	skip "no redundant captures or no tshark"; done_testing; exit; }
+FIELDS="frame.number frame.time ip.src ip.dst _ws.col.Protocol frame.len tcp.analysis.acks_frame tcp.seq_raw tcp.len tcp.analysis.ack_rtt tcp.srcport tcp.dstport tcp.analysis.bytes_in_flight tcp.analysis.retransmission tcp.analysis.fast_retransmission tcp.analysis.out_of_order tcp.payload frame.time_epoch tcp.stream tcp.ack_raw tcp.flags"
+E=""; for f in $FIELDS; do E="$E -e $f"; done
+count='{ p = ($1 >= 3270 && $1 <= 3279) ? $1 : $2 }'
+for cap in "$CAPS"/redundant/*.pcap; do
+	name=$(basename "$cap")
+	# shellcheck disable=SC2086
+	tsh -r "$cap" -T fields -E header=y -E separator=@ $E >"$TMP/t.csv"
+	tsh -r "$cap" -T fields -E separator=@ -e tcp.srcport -e tcp.dstport -e tcp.len \
+	    | awk -F@ "$count"' { f[p]++; if ($3 > 0) { s[p]++; b[p] += $3 } }
+		END { for (p in f) print p, f[p], s[p], b[p] }' | sort >"$TMP/all"
+	tsh -r "$cap" -Y 'tcp.analysis.retransmission or tcp.analysis.fast_retransmission' \
+	    -T fields -E separator=@ -e tcp.srcport -e tcp.dstport -e tcp.len \
+	    | awk -F@ "$count"' { f[p]++; if ($3 > 0) { s[p]++; b[p] += $3 } }
+		END { for (p in f) print p, f[p], s[p]+0, b[p]+0 }' | sort >"$TMP/retx"
+	want=$(join -a1 -e 0 -o 0,1.2,2.2,1.3,2.3,1.4,2.4 "$TMP/all" "$TMP/retx" | tr ' ' @)
+	got=$("$X" <"$TMP/t.csv" | tail -n +2 | cut -d@ -f1,2,3,5,6,8,9)
+	is "$got" "$want" "$name: frames, segments, bytes and their retransmissions equal tshark's per port"
+	got=$("$X" <"$TMP/t.csv" | awk -F@ 'NR > 1 { printf "%s %.6f\n", $1, $3 / $2 }')
+	want=$("$X" <"$TMP/t.csv" | awk -F@ 'NR > 1 { print $1, $4 }')
+	is "$got" "$want" "$name: frame_rate is retx_frames / frames (the lab's ratio)"
+	if [ -x "$BIN/pcap2csv" ]; then
+		is "$("$BIN/pcap2csv" "$cap" | "$X")" "$("$X" <"$TMP/t.csv")" "$name: pcap2csv | retxrate equals tshark | retxrate"
+	else
+		skip "bin/pcap2csv is not built"
+	fi
+done
+done_testing
