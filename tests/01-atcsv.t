@@ -24,4 +24,12 @@ like "$rc:$(cat "$TMP/err")" '^1:atcat: line [0-9]+: ' "an unterminated quote is
 
 out=$(printf 'a\r\nx\r\n' | "$A")
 is "$out" $'a\nx' "CRLF line ends are accepted"
+out=$(printf 'a@b\n\n1@2\n"q\n\nx"@3\n4@5\n\n' | "$A")
+is "$out" $'a@b\n1@2\n"q\n\nx"@3\n4@5' "blank lines skipped; a quoted field spanning lines, then plain rows again"
+
+out=$(printf 'a@b\n1@2\r3@4\n5@6' | "$A")
+is "$out" $'a@b\n1@2\n3@4\n5@6' "a bare CR ends a row as libcsv does; a last line without newline counts"
+
+printf 'a@b\n1@2\nx"y@3\n' | "$A" >/dev/null 2>"$TMP/err"; rc=$?
+like "$rc:$(cat "$TMP/err")" '^1:atcat: line 3: ' "a quote inside an unquoted field is an error (libcsv strict)"
 done_testing
