@@ -64,7 +64,7 @@ tools: $(TOOLS)
 check:
 	@sh tests/deps.sh
 	@$(MAKE) --no-print-directory all tools
-	MPTK_BIN=$(CURDIR)/bin MPTK_TOOLS=$(CURDIR)/$(OBJ)/tools \
+	MPTK_BIN=$(CURDIR)/bin MPTK_TOOLS=$(CURDIR)/$(OBJ)/tools MPTK_SAN=$(SAN) \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	    prove -f tests/*.t
