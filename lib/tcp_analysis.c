@@ -593,6 +593,8 @@ tcp_analyze(struct tcp_table *t, const struct tcp_seg *s,
 	v->rel_seq = s->seq - fwd->base_seq;
 	v->has_ack = (s->flags & TH_ACK) != 0;
 	v->rel_ack = v->has_ack ? s->ack - rev->base_seq : s->ack;
+	v->ack_rtt_ns = -1;
+	v->bytes_in_flight = -1;
 	v->window_size = s->win;
 	if (!(s->flags & TH_SYN) && fwd->win_scale >= 0)
 		v->window_size = (int64_t)s->win << fwd->win_scale;
@@ -616,6 +618,10 @@ tcp_analyze(struct tcp_table *t, const struct tcp_seg *s,
 		fwd->sack_re[k] = s->sack_re[k];
 		fwd->nsack = k + 1;
 	}
+	/* a header cut short makes tshark's option dissection throw: it then
+	 * neither checks the window scaling nor shows the analysis */
+	if (s->hdr_truncated)
+		return;
 	if (s->flags & TH_SYN)
 		verify_window_scaling(fwd, rev, (s->flags & TH_ACK) != 0);
 

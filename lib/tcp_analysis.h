@@ -25,14 +25,21 @@ struct tcp_seg {
 	uint32_t seq, ack;	/* raw, as on the wire */
 	uint16_t flags;		/* the 12 flag bits: FIN 0x001 ... */
 	uint16_t win;		/* raw window field */
-	int wscale;		/* window scale option (SYN only), -1 absent */
+	int wscale;		/* window scale option shift (on any segment,
+				 * as tshark), -1 absent */
 	bool sack_perm;		/* SACK-permitted option present */
 	uint8_t nsack;		/* SACK blocks in this segment (0-4) */
 	uint32_t sack_le[4], sack_re[4];
-	uint32_t len;		/* tcp.len: payload length from IP lengths */
+	uint32_t len;		/* tcp.len: min(IP-declared length, bytes left
+				 * in the frame's wire length) - hdr_len */
 	uint32_t hdr_len;	/* TCP header length in bytes */
 	bool ts_opt;		/* timestamp option present */
 	uint32_t tsval, tsecr;
+	bool hdr_truncated;	/* fewer than hdr_len bytes of the TCP header
+				 * captured: tshark's option dissection stops
+				 * with an exception, so it shows no
+				 * tcp.analysis.* (wscale/SACK: fill only the
+				 * options wholly captured) */
 };
 
 /* What tshark shows for that frame; -1 or 0 where it shows nothing. */

@@ -93,7 +93,8 @@ link_ip(int dlt, const u_char *p, uint32_t caplen, uint16_t *etype)
 
 /* Fills s from the frame; false if it holds no analysable TCP segment. */
 static bool
-decode(int dlt, const u_char *p, uint32_t caplen, struct tcp_seg *s)
+decode(int dlt, const u_char *p, uint32_t caplen, uint32_t wirelen,
+    struct tcp_seg *s)
 {
 	uint16_t etype;
 	long off = link_ip(dlt, p, caplen, &etype);
@@ -113,6 +114,10 @@ decode(int dlt, const u_char *p, uint32_t caplen, struct tcp_seg *s)
 		memset(s->src, 0, 32);
 		memcpy(s->src, p + o + 12, 4);
 		memcpy(s->dst, p + o + 16, 4);
+		if (tot > wirelen - o)	/* tshark trusts the frame then */
+			tot = wirelen - o;
+		if (tot < ihl)
+			return false;
 		l4len = tot - ihl;
 		o += ihl;
 	} else if (etype == 0x86dd) {
@@ -120,6 +125,8 @@ decode(int dlt, const u_char *p, uint32_t caplen, struct tcp_seg *s)
 			return false;
 		uint8_t nh = p[o + 6];
 		l4len = be16(p + o + 4);
+		if (l4len > wirelen - o - 40)
+			l4len = wirelen - o - 40;
 		s->af = 6;
 		memcpy(s->src, p + o + 8, 16);
 		memcpy(s->dst, p + o + 24, 16);
@@ -157,6 +164,7 @@ decode(int dlt, const u_char *p, uint32_t caplen, struct tcp_seg *s)
 	s->sack_perm = false;
 	s->nsack = 0;
 	s->ts_opt = false;
+	s->hdr_truncated = o + hlen > caplen;
 	uint32_t end = o + hlen < caplen ? o + hlen : caplen;
 	for (uint32_t q = o + 20; q < end;) {
 		uint8_t kind = p[q];
@@ -212,7 +220,8 @@ main(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		errx(2, "usage: tcpa_dump [-u] file");
-	pcap_t *pc = pcap_open_offline(argv[optind], ebuf);
+	pcap_t *pc = pcap_open_offline_with_tstamp_precision(argv[optind],
+	    PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (pc == NULL)
 		errx(1, "%s: %s", argv[optind], ebuf);
 	int dlt = pcap_datalink(pc);
@@ -221,15 +230,14 @@ main(int argc, char **argv)
 	const u_char *p;
 	uint64_t frame = 0, peak = 0;
 	int r;
-	bool nsec = pcap_get_tstamp_precision(pc) == PCAP_TSTAMP_PRECISION_NANO;
 	while ((r = pcap_next_ex(pc, &h, &p)) == 1) {
 		struct tcp_seg s;
 		struct tcp_verdict v;
 		memset(&s, 0, sizeof s);
 		s.frame = ++frame;
 		s.ts_sec = h->ts.tv_sec;
-		s.ts_nsec = (int32_t)(nsec ? h->ts.tv_usec : h->ts.tv_usec * 1000);
-		if (!decode(dlt, p, h->caplen, &s))
+		s.ts_nsec = (int32_t)h->ts.tv_usec;	/* ns: opened so */
+		if (!decode(dlt, p, h->caplen, h->len, &s))
 			continue;
 		tcp_analyze(t, &s, &v);
 		if (usage_only) {
