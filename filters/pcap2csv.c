@@ -174,6 +174,16 @@ read_capture(struct run *r, const char *path)
 			fill_seg(&seg, &d, &fi);
 			tcp_analyze(r->tcp, &seg, &verdict);
 			fi.v = &verdict;
+			/*
+			 * tshark hands no retransmitted (other than fast or
+			 * spurious) or out-of-order segment to a payload
+			 * dissector, so it shows no data.data for them.
+			 */
+			if ((verdict.retransmission > 0 &&
+			    verdict.fast_retransmission == 0 &&
+			    verdict.spurious_retransmission == 0) ||
+			    verdict.out_of_order > 0)
+				d.has_data = false;
 		}
 		if (wanted)
 			write_row(r, &fi);
@@ -261,7 +271,8 @@ main(int argc, char **argv)
 		for (size_t i = 0; default_fields[i] != NULL; i++)
 			r.fields[r.nfields++] = field_lookup(default_fields[i]);
 	for (size_t i = 0; i < r.nfields; i++)
-		if (field_needs_analysis(r.fields[i]))
+		if (field_needs_analysis(r.fields[i]) ||
+		    strncmp(field_name(r.fields[i]), "data.", 5) == 0)
 			r.analyse = true;
 	r.progress = !r.quiet && isatty(STDERR_FILENO);
 	if (r.analyse && (r.tcp = tcp_table_new()) == NULL)
