@@ -75,4 +75,10 @@ void tcp_analyze(struct tcp_table *t, const struct tcp_seg *s,
 void tcp_table_usage(const struct tcp_table *t, uint64_t *flows,
     uint64_t *segs);
 
+/* Conversations that are over (RST, or FIN both ways and all acked) and
+ * kept only as a small record (endpoints, tcp.stream, a few sequence
+ * numbers): tshark numbers any later segment on the same endpoints into the
+ * same tcp.stream unless it is a SYN with a new ISN. */
+uint64_t tcp_table_closed(const struct tcp_table *t);
+
 #endif
