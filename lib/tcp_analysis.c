@@ -690,6 +690,13 @@ sweep(struct tcp_table *t, int64_t now)
 	}
 }
 
+uint32_t
+tcp_stream_lookup(struct tcp_table *t, const struct tcp_seg *s)
+{
+	int dir;
+	return conv_find(t, s, &dir)->stream;
+}
+
 void
 tcp_analyze(struct tcp_table *t, const struct tcp_seg *s,
     struct tcp_verdict *v)
@@ -776,7 +783,9 @@ tcp_analyze(struct tcp_table *t, const struct tcp_seg *s,
 	l->last_ts = now;
 	if (conv_over(l) && fwd->nsegs == 0 && rev->nsegs == 0)
 		conv_retire(t, c);
-	if (++t->since_sweep >= SWEEP_EVERY)
+	/* at least as many segments as slots between sweeps: a slot visit
+	 * per segment at most */
+	if (++t->since_sweep >= SWEEP_EVERY && t->since_sweep >= t->cap)
 		sweep(t, now);
 
 	if (s->hdr_truncated)

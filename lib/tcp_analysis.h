@@ -71,6 +71,14 @@ void tcp_table_free(struct tcp_table *t);
 void tcp_analyze(struct tcp_table *t, const struct tcp_seg *s,
     struct tcp_verdict *v);
 
+/*
+ * The tcp.stream tshark gives a TCP header it does not analyse: the one
+ * quoted in an ICMP or ICMPv6 error (it still finds, or starts, the
+ * conversation of its endpoints).  Only the endpoints of s are used; such a
+ * header shows raw tcp.seq/tcp.ack and an unscaled window.
+ */
+uint32_t tcp_stream_lookup(struct tcp_table *t, const struct tcp_seg *s);
+
 /* Live conversations and segments held, for tests of bounded memory. */
 void tcp_table_usage(const struct tcp_table *t, uint64_t *flows,
     uint64_t *segs);
