@@ -20,11 +20,14 @@
  * Memory: segments live in one pool with a free list and are returned to it
  * as soon as they are acknowledged (Wireshark also caps a flow at 10000
  * unacknowledged segments, which bounds a flow whose ACKs are not
- * captured).  A conversation's state is a fixed-size record; when it is
- * replaced by a new conversation on the same endpoints it is reused.  A
- * conversation that is over (RST, or FIN both ways with everything acked)
- * holds no segments; its record is kept because tshark keeps numbering
- * later segments of the same endpoints into the same tcp.stream.
+ * captured).  A conversation's state is a fixed-size record in the
+ * open-addressing table, reused when a new conversation replaces it on the
+ * same endpoints.  A conversation that is over (RST, or FIN both ways, with
+ * everything acked - or silent for a minute since) holds no segments; its
+ * record stays, because tshark numbers any later segment on the same
+ * endpoints into the same tcp.stream and analyses it against that state
+ * (a repeated last ACK is a duplicate ACK): forgetting it would renumber
+ * every later stream.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +89,6 @@ struct flow {
 	uint32_t maxseqtobeacked;
 	uint32_t lastack;
 	int64_t nextseqtime, lastacktime;
-	uint64_t nextseqframe, lastnondupack;
 	int32_t dupacknum;
 	uint32_t lastsegmentflags;
 	uint8_t nsack;		/* SACK blocks in this direction's last segment */
@@ -96,42 +98,28 @@ struct flow {
 	bool fin, rst;		/* sent a FIN, a RST */
 };
 
-/* The state of a conversation in progress. */
-struct live {
-	int64_t ts_mru_syn;	/* time of the last pure SYN, 0 none */
-	int64_t ts_first_rtt;	/* SYN to first pure ACK, 0 unknown */
-	int64_t last_ts;	/* time of its last segment */
-	struct flow flow[2];	/* [0]: from addr[0]/port[0] of its slot */
-	uint32_t next_free;
-};
-
-/* What a conversation that is over keeps of a direction: enough to number
- * and follow a straggler (a repeated FIN or ACK, a late RST) as tshark does,
- * and to tell a new connection's SYN (another ISN) from a repeated one. */
-struct flow_rest {
-	uint32_t base_seq, nextseq, maxseqtobeacked, lastack, window;
-	int8_t win_scale;
-	bool base_set, valid_bif, is_first_ack, fin, rst;
-};
-
-/* A conversation table slot: the endpoints, the tcp.stream, and either the
- * state in progress (live) or, once over, what the conversation keeps. */
-struct slot {
+/*
+ * A conversation: its endpoints, tcp.stream, and the analysis state of both
+ * directions (fixed size: the per-segment state is in the segment pool).
+ */
+struct conv {
 	uint8_t used;
+	uint8_t done;		/* over, its segments released */
 	uint8_t af;
 	uint16_t port[2];
 	uint8_t addr[2][16];
 	uint32_t stream;
-	uint32_t live;		/* index into tcp_table.lives, or NONE */
-	struct flow_rest rest[2];
+	int64_t ts_mru_syn;	/* time of the last pure SYN, 0 none */
+	int64_t ts_first_rtt;	/* SYN to first pure ACK, 0 unknown */
+	int64_t last_ts;	/* time of its last segment */
+	struct flow flow[2];	/* [0]: from addr[0]/port[0] */
 };
 
 struct tcp_table {
-	struct slot *slots;	/* open addressing, linear probing */
+	struct conv *slots;	/* open addressing, linear probing */
 	size_t cap, count;
+	size_t ndone;		/* conversations over */
 	uint32_t next_stream;
-	struct live *lives;	/* states in progress; free ones linked */
-	uint32_t lives_cap, free_live, nlive;
 	struct seg *pool;	/* all segments; free ones linked from free_seg */
 	uint32_t pool_cap, free_seg, live_segs;
 	uint32_t since_sweep;	/* segments since the last sweep */
@@ -182,7 +170,6 @@ tcp_table_new(void)
 	if (t->slots == NULL)
 		err(1, "tcp_table_new");
 	t->free_seg = NONE;
-	t->free_live = NONE;
 	return t;
 }
 
@@ -192,7 +179,6 @@ tcp_table_free(struct tcp_table *t)
 	if (t == NULL)
 		return;
 	free(t->slots);
-	free(t->lives);
 	free(t->pool);
 	free(t);
 }
@@ -200,14 +186,14 @@ tcp_table_free(struct tcp_table *t)
 void
 tcp_table_usage(const struct tcp_table *t, uint64_t *flows, uint64_t *segs)
 {
-	*flows = t->nlive;
+	*flows = t->count - t->ndone;
 	*segs = t->live_segs;
 }
 
 uint64_t
 tcp_table_closed(const struct tcp_table *t)
 {
-	return t->count - t->nlive;
+	return t->ndone;
 }
 
 static uint32_t
@@ -263,89 +249,31 @@ flow_init(struct flow *f)
 	f->segs = NONE;
 }
 
-static uint32_t
-live_alloc(struct tcp_table *t)
-{
-	if (t->free_live == NONE) {
-		uint32_t ncap = t->lives_cap ? t->lives_cap * 2 : 16;
-		struct live *p = realloc(t->lives, (size_t)ncap * sizeof *p);
-		if (p == NULL)
-			err(1, "tcp analysis: conversations");
-		for (uint32_t i = ncap; i-- > t->lives_cap;) {
-			p[i].next_free = t->free_live;
-			t->free_live = i;
-		}
-		t->lives = p;
-		t->lives_cap = ncap;
-	}
-	uint32_t i = t->free_live;
-	t->free_live = t->lives[i].next_free;
-	t->nlive++;
-	struct live *l = &t->lives[i];
-	l->ts_mru_syn = 0;
-	l->ts_first_rtt = 0;
-	flow_init(&l->flow[0]);
-	flow_init(&l->flow[1]);
-	return i;
-}
-
-/* Ends the state in progress of c, keeping what a straggler needs. */
+/*
+ * A conversation that is over keeps its record, no segments: tshark numbers
+ * later segments on the same endpoints into the same tcp.stream (unless a
+ * SYN with another ISN), analysed against all the state it had.
+ */
 static void
-conv_retire(struct tcp_table *t, struct slot *c)
+conv_done(struct tcp_table *t, struct conv *c)
 {
-	struct live *l = &t->lives[c->live];
-	for (int d = 0; d < 2; d++) {
-		struct flow *f = &l->flow[d];
-		struct flow_rest *r = &c->rest[d];
-		flow_release_segs(t, f);
-		r->base_seq = f->base_seq;
-		r->nextseq = f->nextseq;
-		r->maxseqtobeacked = f->maxseqtobeacked;
-		r->lastack = f->lastack;
-		r->window = f->window;
-		r->win_scale = f->win_scale;
-		r->base_set = f->base_set;
-		r->valid_bif = f->valid_bif;
-		r->is_first_ack = f->is_first_ack;
-		r->fin = f->fin;
-		r->rst = f->rst;
-	}
-	l->next_free = t->free_live;
-	t->free_live = c->live;
-	t->nlive--;
-	c->live = NONE;
-}
-
-/* A segment for a conversation that was over: back in progress. */
-static void
-conv_revive(struct tcp_table *t, struct slot *c)
-{
-	c->live = live_alloc(t);
-	struct live *l = &t->lives[c->live];
-	for (int d = 0; d < 2; d++) {
-		struct flow *f = &l->flow[d];
-		const struct flow_rest *r = &c->rest[d];
-		f->base_seq = r->base_seq;
-		f->nextseq = r->nextseq;
-		f->maxseqtobeacked = r->maxseqtobeacked;
-		f->lastack = r->lastack;
-		f->window = r->window;
-		f->win_scale = r->win_scale;
-		f->base_set = r->base_set;
-		f->valid_bif = r->valid_bif;
-		f->is_first_ack = r->is_first_ack;
-		f->fin = r->fin;
-		f->rst = r->rst;
-	}
+	flow_release_segs(t, &c->flow[0]);
+	flow_release_segs(t, &c->flow[1]);
+	c->done = 1;
+	t->ndone++;
 }
 
 /* Starts a new conversation (a new tcp.stream) in slot c, which is free
  * or holds an earlier conversation on the same endpoints. */
 static void
-conv_start(struct tcp_table *t, struct slot *c, const struct tcp_seg *s)
+conv_start(struct tcp_table *t, struct conv *c, const struct tcp_seg *s)
 {
-	if (c->used && c->live != NONE)
-		conv_retire(t, c);
+	if (c->used) {
+		flow_release_segs(t, &c->flow[0]);
+		flow_release_segs(t, &c->flow[1]);
+		if (c->done)
+			t->ndone--;
+	}
 	memset(c, 0, sizeof *c);
 	c->used = 1;
 	c->af = s->af;
@@ -354,12 +282,13 @@ conv_start(struct tcp_table *t, struct slot *c, const struct tcp_seg *s)
 	c->port[0] = s->sport;
 	c->port[1] = s->dport;
 	c->stream = t->next_stream++;
-	c->live = live_alloc(t);
+	flow_init(&c->flow[0]);
+	flow_init(&c->flow[1]);
 }
 
 /* 0 if s goes from endpoint 0 to endpoint 1 of c, 1 if back, -1 if not c */
 static int
-conv_dir(const struct slot *c, const struct tcp_seg *s)
+conv_dir(const struct conv *c, const struct tcp_seg *s)
 {
 	size_t n = s->af == 6 ? 16 : 4;
 	if (c->af != s->af)
@@ -378,14 +307,14 @@ conv_dir(const struct slot *c, const struct tcp_seg *s)
 static void
 table_grow(struct tcp_table *t)
 {
-	struct slot *old = t->slots;
+	struct conv *old = t->slots;
 	size_t oldcap = t->cap;
 	t->cap *= 2;
 	t->slots = calloc(t->cap, sizeof *t->slots);
 	if (t->slots == NULL)
 		err(1, "tcp analysis: conversation table");
 	for (size_t i = 0; i < oldcap; i++) {
-		const struct slot *c = &old[i];
+		const struct conv *c = &old[i];
 		if (!c->used)
 			continue;
 		size_t j = conv_hash(c->af, c->addr[0], c->port[0], c->addr[1],
@@ -398,7 +327,7 @@ table_grow(struct tcp_table *t)
 }
 
 /* Finds the conversation of s, creating it if new; *dir gets s's side. */
-static struct slot *
+static struct conv *
 conv_find(struct tcp_table *t, const struct tcp_seg *s, int *dir)
 {
 	if ((t->count + 1) * 4 > t->cap * 3)
@@ -425,7 +354,7 @@ conv_find(struct tcp_table *t, const struct tcp_seg *s, int *dir)
  * classification of the segment.
  */
 static void
-analyze_seq(struct tcp_table *t, struct live *c, struct flow *fwd,
+analyze_seq(struct tcp_table *t, struct conv *c, struct flow *fwd,
     struct flow *rev, const struct tcp_seg *s, int64_t now, struct ta *ta)
 {
 	uint32_t seq = s->seq, ack = s->ack, seglen = s->len;
@@ -507,10 +436,8 @@ analyze_seq(struct tcp_table *t, struct live *c, struct flow *fwd,
 	}
 
 finished_fwd:
-	if (ack != fwd->lastack) {
-		fwd->lastnondupack = s->frame;
+	if (ack != fwd->lastack)
 		fwd->dupacknum = 0;
-	}
 
 	/* ACK beyond what the other side was seen to send */
 	if (rev->maxseqtobeacked && GT_SEQ(ack, rev->maxseqtobeacked) &&
@@ -584,7 +511,6 @@ finished_retrans:;
 	if (GT_SEQ(nextseq, fwd->nextseq) || !fwd->nextseq) {
 		if (!(ta->flags & A_ZERO_WINDOW_PROBE)) {
 			fwd->nextseq = nextseq;
-			fwd->nextseqframe = s->frame;
 			fwd->nextseqtime = now;
 		}
 	}
@@ -664,10 +590,10 @@ verify_window_scaling(struct flow *fwd, struct flow *rev, bool synack)
 
 /* Closed or reset: only stragglers can follow on these endpoints. */
 static bool
-conv_over(const struct live *l)
+conv_over(const struct conv *c)
 {
-	return l->flow[0].rst || l->flow[1].rst ||
-	    (l->flow[0].fin && l->flow[1].fin);
+	return c->flow[0].rst || c->flow[1].rst ||
+	    (c->flow[0].fin && c->flow[1].fin);
 }
 
 /*
@@ -681,12 +607,10 @@ sweep(struct tcp_table *t, int64_t now)
 {
 	t->since_sweep = 0;
 	for (size_t i = 0; i < t->cap; i++) {
-		struct slot *c = &t->slots[i];
-		if (!c->used || c->live == NONE)
-			continue;
-		const struct live *l = &t->lives[c->live];
-		if (conv_over(l) && now - l->last_ts > SWEEP_IDLE)
-			conv_retire(t, c);
+		struct conv *c = &t->slots[i];
+		if (c->used && !c->done && conv_over(c) &&
+		    now - c->last_ts > SWEEP_IDLE)
+			conv_done(t, c);
 	}
 }
 
@@ -702,30 +626,24 @@ tcp_analyze(struct tcp_table *t, const struct tcp_seg *s,
     struct tcp_verdict *v)
 {
 	int dir;
-	struct slot *c = conv_find(t, s, &dir);
+	struct conv *c = conv_find(t, s, &dir);
 	struct ta ta;
 	int64_t now = s->ts_sec * 1000000000 + s->ts_nsec;
 
 	memset(&ta, 0, sizeof ta);
-	if ((s->flags & (TH_SYN | TH_ACK)) == TH_SYN && c->live == NONE &&
-	    c->rest[dir].base_set && s->seq != c->rest[dir].base_seq) {
-		/* a new connection where the last one is over */
-		conv_start(t, c, s);
-		dir = 0;
-		ta.flags |= A_REUSED_PORTS;
-	} else if (c->live == NONE) {
-		conv_revive(t, c);
+	if (c->done) {
+		/* a straggler, or a new connection (below) */
+		c->done = 0;
+		t->ndone--;
 	}
-	struct live *l = &t->lives[c->live];
-	struct flow *fwd = &l->flow[dir], *rev = &l->flow[!dir];
+	struct flow *fwd = &c->flow[dir], *rev = &c->flow[!dir];
 	if ((s->flags & (TH_SYN | TH_ACK)) == TH_SYN && fwd->base_set) {
 		if (s->seq != fwd->base_seq) {
 			/* a new connection on the same ports */
 			conv_start(t, c, s);
 			dir = 0;
-			l = &t->lives[c->live];
-			fwd = &l->flow[0];
-			rev = &l->flow[1];
+			fwd = &c->flow[0];
+			rev = &c->flow[1];
 		} else {
 			/* the SYN again: back to where the SYN left off */
 			fwd->nextseq = fwd->maxseqtobeacked;
@@ -739,7 +657,7 @@ tcp_analyze(struct tcp_table *t, const struct tcp_seg *s,
 	}
 	fwd->nsack = 0;
 
-	analyze_seq(t, l, fwd, rev, s, now, &ta);
+	analyze_seq(t, c, fwd, rev, s, now, &ta);
 
 	memset(v, 0, sizeof *v);
 	v->stream = c->stream;
@@ -755,11 +673,11 @@ tcp_analyze(struct tcp_table *t, const struct tcp_seg *s,
 	if (s->flags & TH_SYN) {
 		fwd->is_first_ack = true;
 		if (!(s->flags & TH_ACK))
-			l->ts_mru_syn = now;
+			c->ts_mru_syn = now;
 	}
 	if ((s->flags & (TH_SYN | TH_ACK)) == TH_ACK) {
-		if (l->ts_mru_syn != 0 && l->ts_first_rtt == 0)
-			l->ts_first_rtt = now - l->ts_mru_syn;
+		if (c->ts_mru_syn != 0 && c->ts_first_rtt == 0)
+			c->ts_first_rtt = now - c->ts_mru_syn;
 		fwd->is_first_ack = false;
 	}
 
@@ -780,9 +698,9 @@ tcp_analyze(struct tcp_table *t, const struct tcp_seg *s,
 		fwd->fin = true;
 	if (s->flags & TH_RST)
 		fwd->rst = true;
-	l->last_ts = now;
-	if (conv_over(l) && fwd->nsegs == 0 && rev->nsegs == 0)
-		conv_retire(t, c);
+	c->last_ts = now;
+	if (conv_over(c) && fwd->nsegs == 0 && rev->nsegs == 0)
+		conv_done(t, c);
 	/* at least as many segments as slots between sweeps: a slot visit
 	 * per segment at most */
 	if (++t->since_sweep >= SWEEP_EVERY && t->since_sweep >= t->cap)

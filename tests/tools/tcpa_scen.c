@@ -47,6 +47,7 @@ struct scen {
 	uint16_t cport, sport;	/* client and server ports */
 	uint32_t cbase, sbase;	/* ISNs */
 	int64_t t0_us;
+	uint64_t rng;		/* xorshift state for random traces */
 };
 
 static void
@@ -161,6 +162,8 @@ sack_ack(struct scen *sc, double t, uint32_t ack, int nsack,
 	seg(sc, t, 0, 1, ack, ACK, 509, 0, -1, nsack, blocks);
 }
 
+static void random_scenario(struct scen *);
+
 static void
 write_scenario(const char *name, struct scen *sc)
 {
@@ -224,8 +227,148 @@ write_scenario(const char *name, struct scen *sc)
 		sc->cport = 40001;
 		sc->t0_us += 1000000;
 		handshake(sc, 7, 7);
+	} else if (strncmp(name, "random", 6) == 0) {
+		sc->rng = strtoull(name + 6, NULL, 10) * 2654435761u + 1;
+		random_scenario(sc);
 	} else {
 		errx(2, "unknown scenario %s", name);
+	}
+}
+
+static uint32_t
+rnd(struct scen *sc, uint32_t n)
+{
+	sc->rng ^= sc->rng << 13;
+	sc->rng ^= sc->rng >> 7;
+	sc->rng ^= sc->rng << 17;
+	return (uint32_t)(sc->rng % n);
+}
+
+/*
+ * A random trace for differential testing against tshark: not a faithful
+ * TCP, but every kind of segment the analysis distinguishes - new data,
+ * uncaptured data, retransmissions, reordering, cumulative, duplicate and
+ * SACK ACKs, window changes and zero windows, keep-alives, data the other
+ * way, FIN or RST endings, reused ports, sequence wrap, time going back.
+ */
+static void
+random_scenario(struct scen *sc)
+{
+	static const double steps[] = { 0.05, 0.5, 1, 3, 30, 250 };
+	int nconn = 1 + (int)rnd(sc, 3);
+	double t = 0;
+
+	for (int c = 0; c < nconn; c++) {
+		uint32_t segseq[32], seglen[32];
+		int nsent = 0;
+		if (c > 0 && rnd(sc, 2))
+			sc->cport++;
+		sc->cbase = rnd(sc, 8) == 0 ? UINT32_C(4294967295) -
+		    rnd(sc, 5000) : (uint32_t)(sc->rng >> 7);
+		sc->sbase = (uint32_t)(sc->rng >> 20) * 977;
+		sc->t0_us += 2000000;
+		t = 0;
+		int cws = rnd(sc, 3) ? (int)rnd(sc, 15) : -1;
+		int sws = rnd(sc, 3) ? (int)rnd(sc, 15) : -1;
+		uint16_t swin = (uint16_t)(500 + rnd(sc, 3000)), cwin = 502;
+		uint32_t cnext = 1, snext = 1, cacked = 1;
+		if (rnd(sc, 6)) {
+			seg(sc, t, 1, 0, 0, SYN, 64240, 0, cws, 0, NULL);
+			if (rnd(sc, 6) == 0)
+				seg(sc, t += 1000, 1, 0, 0, SYN, 64240, 0, cws,
+				    0, NULL);
+			seg(sc, t += 10, 0, 0, 1, SYN | ACK, 65160, 0, sws,
+			    0, NULL);
+			seg(sc, t += 10, 1, 1, 1, ACK, cwin, 0, -1, 0, NULL);
+		}
+		int events = 20 + (int)rnd(sc, 200);
+		for (int e = 0; e < events; e++) {
+			uint32_t r = rnd(sc, 100);
+			t += steps[rnd(sc, 6)];
+			if (r < 40) {
+				uint32_t len = rnd(sc, 3) ? 1448 :
+				    1 + rnd(sc, 1448);
+				if (rnd(sc, 10))
+					seg(sc, t, 1, cnext, snext, PSH | ACK,
+					    cwin, len, -1, 0, NULL);
+				segseq[nsent % 32] = cnext;
+				seglen[nsent % 32] = len;
+				nsent++;
+				cnext += len;
+			} else if (r < 48 && nsent) {
+				int k = (int)rnd(sc, nsent < 32 ? nsent : 32);
+				seg(sc, t, 1, segseq[k], snext, PSH | ACK,
+				    cwin, seglen[k], -1, 0, NULL);
+			} else if (r < 53) {
+				seg(sc, t, 1, cnext + 1000, snext, PSH | ACK,
+				    cwin, 1000, -1, 0, NULL);
+				seg(sc, t + 0.1, 1, cnext, snext, PSH | ACK,
+				    cwin, 1000, -1, 0, NULL);
+				cnext += 2000;
+			} else if (r < 75) {
+				uint32_t span = cnext - cacked, sack[6];
+				int ns = 0;
+				if (span && rnd(sc, 3))
+					cacked += rnd(sc, span + 1);
+				if (span && rnd(sc, 3) == 0) {
+					ns = 1 + (int)rnd(sc, 3);
+					for (int k = 0; k < ns; k++) {
+						uint32_t a = cacked + 1 +
+						    rnd(sc, span);
+						sack[2 * k] = a;
+						sack[2 * k + 1] = a + 1 +
+						    rnd(sc, 3000);
+					}
+				}
+				if (rnd(sc, 8) == 0)
+					swin = rnd(sc, 4) ? (uint16_t)(500 +
+					    rnd(sc, 3000)) : 0;
+				seg(sc, t, 0, snext, cacked, ACK, swin, 0, -1,
+				    ns, sack);
+			} else if (r < 80) {
+				uint32_t len = 1 + rnd(sc, 1448);
+				seg(sc, t, 0, snext, cacked, PSH | ACK, swin,
+				    len, -1, 0, NULL);
+				snext += len;
+			} else if (r < 85) {
+				seg(sc, t, 1, cnext, snext - rnd(sc, 2) *
+				    rnd(sc, 100), ACK, cwin, 0, -1, 0, NULL);
+			} else if (r < 88) {
+				seg(sc, t, 1, cnext - 1, snext, ACK, cwin,
+				    rnd(sc, 2), -1, 0, NULL);
+			} else if (r < 90) {
+				seg(sc, t, 0, snext, cacked, ACK, 0, 0, -1, 0,
+				    NULL);
+				seg(sc, t + 1, 1, cnext, snext, ACK, cwin, 1,
+				    -1, 0, NULL);
+				swin = 0;
+			} else if (r < 92 && cacked > 1001) {
+				seg(sc, t, 1, cacked - 1000, snext, ACK, cwin,
+				    500, -1, 0, NULL);
+			} else if (r < 94) {
+				t -= 2;
+			} else {
+				swin = (uint16_t)(swin + 1 + rnd(sc, 100));
+				seg(sc, t, 0, snext, cacked, ACK, swin, 0, -1,
+				    0, NULL);
+			}
+		}
+		switch (rnd(sc, 3)) {
+		case 0:
+			seg(sc, t += 1, 1, cnext, snext, FIN | ACK, cwin, 0,
+			    -1, 0, NULL);
+			seg(sc, t += 1, 0, snext, cnext + 1, FIN | ACK, swin,
+			    0, -1, 0, NULL);
+			seg(sc, t += 1, 1, cnext + 1, snext + 1, ACK, cwin, 0,
+			    -1, 0, NULL);
+			break;
+		case 1:
+			seg(sc, t += 1, 0, snext, cacked, RST | ACK, 0, 0, -1,
+			    0, NULL);
+			break;
+		default:
+			break;
+		}
 	}
 }
 
