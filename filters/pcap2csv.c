@@ -153,6 +153,8 @@ read_capture(struct run *r, const char *path)
 		r->frames++;
 		fi.number = r->frames;
 		fi.sec = h->ts.tv_sec;
+		if (fi.sec < 0)		/* pcap's seconds are unsigned 32 bits */
+			fi.sec += (int64_t)1 << 32;
 		fi.nsec = (uint32_t)h->ts.tv_usec;	/* nanoseconds here */
 		if (!r->have_first) {
 			r->have_first = true;

@@ -126,10 +126,15 @@ decode_tcp(struct span s, struct dissection *d, const struct dis_ip *ip,
 	t->hdr_len = (uint16_t)((s.p[12] >> 4) * 4);
 	t->flags = be16(s.p + 12) & 0x0fff;
 	t->win = be16(s.p + 14);
-	if (t->hdr_len < 20 || t->hdr_len > s.rep || t->hdr_len > s.cap)
+	/* Wireshark gives up on a header length that cannot be right. */
+	if (t->hdr_len < 20 || t->hdr_len > s.rep)
+		return;
+	t->base = true;
+	t->len = s.rep - t->hdr_len;
+	/* Options cut short: Wireshark stops before the analysis. */
+	if (t->hdr_len > s.cap)
 		return;
 	t->full = true;
-	t->len = s.rep - t->hdr_len;
 
 	/* Options: kind, length, value; 0 ends them, 1 is padding. */
 	for (uint32_t o = 20; o < t->hdr_len;) {
@@ -189,6 +194,7 @@ static void
 decode_udp(struct span s, struct dissection *d, bool embedded)
 {
 	struct dis_udp *u = &d->udp;
+	bool bad;
 
 	if (!embedded)
 		d->protocol = "UDP";
@@ -205,13 +211,18 @@ decode_udp(struct span s, struct dissection *d, bool embedded)
 	if (s.cap < 8)
 		return;
 	u->length = be16(s.p + 4);
-	if (embedded || u->length < 8 || u->length > s.rep)
+	if (u->length < 8)
 		return;
 	u->full = true;
+	/*
+	 * A length past the IP payload (or inside an ICMP error, where the
+	 * datagram is cut short by design): the payload is what there is.
+	 */
+	bad = u->length > s.rep;
 	s = advance(limit(s, u->length), 8);
 	u->payload = s.p;
 	u->payload_cap = s.cap;
-	if (s.rep > 0 && !udp_port_claimed(u->sport) &&
+	if (!embedded && !bad && s.rep > 0 && !udp_port_claimed(u->sport) &&
 	    !udp_port_claimed(u->dport)) {
 		d->has_data = s.cap > 0;
 		d->data = s.p;
@@ -317,14 +328,27 @@ decode_ipv4(struct span s, struct dissection *d, int depth, bool embedded)
 		memcpy(ip->src, s.p + 12, 4);
 	if (s.cap >= 20)
 		memcpy(ip->dst, s.p + 16, 4);
-	if (len < hlen || s.cap < hlen)
+	if (len < hlen) {
+		ip->have = 4;	/* Wireshark stops after ip.len */
 		return;
-	frag = s.cap >= 8 ? be16(s.p + 6) : 0;
-	if ((frag & 0x3fff) != 0)
-		return;		/* a fragment: Wireshark reassembles */
-	if (!embedded && len > s.rep)
-		return;		/* longer than the frame: bad */
-	s = advance(limit(s, len), hlen);
+	}
+	if (s.cap < hlen)
+		return;
+	/*
+	 * Wireshark reassembles fragments whose bytes are all captured and
+	 * then shows nothing of the transport on them; a first fragment cut
+	 * short is decoded as far as it goes, later ones not at all.
+	 */
+	frag = be16(s.p + 6);
+	if ((frag & 0x1fff) != 0 || ((frag & 0x2000) != 0 && s.cap >= len))
+		return;
+	/*
+	 * The transport's length comes from the IP header, even when the
+	 * frame is shorter (tcp.len of a packet cut by a small snaplen).
+	 */
+	s = limit(s, len);
+	s.rep = len;
+	s = advance(s, hlen);
 	if (depth < MAX_NESTING)
 		decode_transport(s, ip->proto, d, ip, depth, embedded);
 }
@@ -355,9 +379,9 @@ decode_ipv6(struct span s, struct dissection *d, int depth, bool embedded)
 		return;
 	if (plen == 0 && nxt == 0)
 		plen = s.rep - 40;	/* jumbogram */
-	if (!embedded && plen + 40 > s.rep)
-		return;
-	s = advance(limit(s, plen + 40), 40);
+	s = limit(s, plen + 40);
+	s.rep = plen + 40;
+	s = advance(s, 40);
 
 	/* Extension headers up to the transport. */
 	for (int n = 0; n < MAX_NESTING; n++) {

@@ -30,7 +30,8 @@ struct dis_ip {
 /* Field offsets inside a TCP header, for the `have` checks. */
 struct dis_tcp {
 	uint32_t have;		/* header bytes captured */
-	bool full;		/* whole header captured and sane: tcp.len etc. */
+	bool base;		/* sane header length: seq, ack, flags, tcp.len */
+	bool full;		/* and options captured: analysis, payload */
 	bool embedded;		/* inside an ICMP error: no analysis */
 	uint16_t sport, dport;
 	uint32_t seq, ack;

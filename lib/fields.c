@@ -359,27 +359,27 @@ field_put(struct at_writer *w, struct field_buf *b, int id,
 			n = tf_u64(t->dport, s);
 		break;
 	case F_TCP_LEN:
-		if (t && t->full)
+		if (t && t->base)
 			n = tf_u64(t->len, s);
 		break;
 	case F_TCP_SEQ_RAW:
-		if (t && t->full)
+		if (t && t->base)
 			n = tf_u64(t->seq, s);
 		break;
 	case F_TCP_ACK_RAW:
-		if (t && t->full)
+		if (t && t->base)
 			n = tf_u64(t->ack, s);
 		break;
 	case F_TCP_HDR_LEN:
-		if (t && t->full)
+		if (t && t->base)
 			n = tf_u64(t->hdr_len, s);
 		break;
 	case F_TCP_FLAGS:
-		if (t && t->full)
+		if (t && t->base)
 			n = hex16(t->flags, s);
 		break;
 	case F_TCP_WINDOW_SIZE_VALUE:
-		if (t && t->full)
+		if (t && t->base)
 			n = tf_u64(t->win, s);
 		break;
 	case F_TCP_PAYLOAD:
