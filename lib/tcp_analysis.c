@@ -427,10 +427,7 @@ analyze_seq(struct tcp_table *t, struct conv *c, struct flow *fwd,
 	if (seglen == 0 && window && window == fwd->window &&
 	    seq == fwd->nextseq && ack == fwd->lastack &&
 	    (flags & (TH_SYN | TH_FIN | TH_RST)) == 0) {
-		if (fwd->dupacknum == -1)
-			fwd->dupacknum = 1;
-		else
-			fwd->dupacknum++;
+		fwd->dupacknum++;
 		ta->flags |= A_DUPLICATE_ACK;
 		ta->dupack_num = fwd->dupacknum;
 	}
@@ -442,14 +439,10 @@ finished_fwd:
 	/* ACK beyond what the other side was seen to send */
 	if (rev->maxseqtobeacked && GT_SEQ(ack, rev->maxseqtobeacked) &&
 	    (flags & TH_ACK)) {
-		if (rev->maxseqtobeacked > rev->nextseq) {
-			rev->maxseqtobeacked = rev->nextseq;
-			ta->flags |= A_ACK_LOST_PACKET;
-		} else {
-			if (rev->dupacknum == 0)
-				ta->flags |= A_ACK_LOST_PACKET;
-			rev->dupacknum = -1;
-		}
+		/* (Wireshark 4.2 also resets the other side's duplicate ACK
+		 * count here; 4.0 does not) */
+		ta->flags |= A_ACK_LOST_PACKET;
+		rev->maxseqtobeacked = rev->nextseq;
 	}
 
 	/* retransmission, fast retransmission, spurious, out of order */
