@@ -227,7 +227,7 @@ synth_frame(int dlt, int i, struct frame *f)
 		put16(f, 0x0806);
 		put16(f, 1); put16(f, 0x0800); put8(f, 6); put8(f, 4);
 		put16(f, 1); put(f, mac_a, 6); put32(f, 0x0a000001);
-		put32(f, 0); put32(f, 0x0a000002);
+		put32(f, 0); put16(f, 0); put32(f, 0x0a000002);
 		return 1;
 	}
 	if (dlt == DLT_EN10MB && i == 12) {	/* QinQ: 802.1ad + 802.1Q */
