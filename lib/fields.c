@@ -138,9 +138,7 @@ field_needs_analysis(int id)
 void
 field_buf_free(struct field_buf *b)
 {
-	free(b->hex);
-	b->hex = NULL;
-	b->hex_cap = 0;
+	(void)b;		/* nothing allocated yet; kept for callers */
 }
 
 static size_t
@@ -164,28 +162,21 @@ ipv6_text(const uint8_t *a, char *out)
 	return strlen(out);
 }
 
-/* Bytes as lowercase hex, in the caller's growing buffer. */
+/* Bytes as lowercase hex, written straight into the row. */
 static void
-put_hex(struct at_writer *w, struct field_buf *b, const uint8_t *p,
-    size_t n)
+put_hex(struct at_writer *w, const uint8_t *p, size_t n)
 {
-	static const char digits[] = "0123456789abcdef";
+	static const char pairs[] =
+#define ROW(h) h "0" h "1" h "2" h "3" h "4" h "5" h "6" h "7" \
+	h "8" h "9" h "a" h "b" h "c" h "d" h "e" h "f"
+	    ROW("0") ROW("1") ROW("2") ROW("3") ROW("4") ROW("5") ROW("6")
+	    ROW("7") ROW("8") ROW("9") ROW("a") ROW("b") ROW("c") ROW("d")
+	    ROW("e") ROW("f");
+#undef ROW
+	char *out = at_field(w, 2 * n);
 
-	if (2 * n > b->hex_cap) {
-		char *nb = realloc(b->hex, 2 * n + 64);
-
-		if (nb == NULL) {
-			at_put(w, "");
-			return;
-		}
-		b->hex = nb;
-		b->hex_cap = 2 * n + 64;
-	}
-	for (size_t i = 0; i < n; i++) {
-		b->hex[2 * i] = digits[p[i] >> 4];
-		b->hex[2 * i + 1] = digits[p[i] & 15];
-	}
-	at_putn(w, b->hex, 2 * n);
+	for (size_t i = 0; i < n; i++)
+		memcpy(out + 2 * i, pairs + 2 * p[i], 2);
 }
 
 /* Which IP header fields lie within the captured bytes. */
@@ -384,7 +375,7 @@ field_put(struct at_writer *w, struct field_buf *b, int id,
 		break;
 	case F_TCP_PAYLOAD:
 		if (t && t->full && t->len > 0 && t->payload_cap > 0) {
-			put_hex(w, b, t->payload, t->payload_cap);
+			put_hex(w, t->payload, t->payload_cap);
 			return;
 		}
 		break;
@@ -454,7 +445,7 @@ field_put(struct at_writer *w, struct field_buf *b, int id,
 		break;
 	case F_UDP_PAYLOAD:
 		if (u && u->full && u->payload_cap > 0) {
-			put_hex(w, b, u->payload, u->payload_cap);
+			put_hex(w, u->payload, u->payload_cap);
 			return;
 		}
 		break;
@@ -476,7 +467,7 @@ field_put(struct at_writer *w, struct field_buf *b, int id,
 		break;
 	case F_DATA_DATA:
 		if (d->has_data) {
-			put_hex(w, b, d->data, d->data_len);
+			put_hex(w, d->data, d->data_len);
 			return;
 		}
 		break;
@@ -485,5 +476,5 @@ field_put(struct at_writer *w, struct field_buf *b, int id,
 			n = tf_u64(d->data_len, s);
 		break;
 	}
-	at_putn(w, s, n);
+	memcpy(at_field(w, n), s, n);	/* digits, dots, commas: no quoting */
 }

@@ -34,14 +34,9 @@ struct frame_info {
 	const struct tcp_verdict *v;	/* NULL: no analysed TCP segment */
 };
 
-/*
- * Scratch space for formatting, owned by the caller (no global state).
- * Grows to the largest payload seen and is reused.
- */
+/* State kept between frames, owned by the caller (no global state). */
 struct field_buf {
-	struct tf_cache time;
-	char *hex;
-	size_t hex_cap;
+	struct tf_cache time;	/* frame.time of the last second */
 };
 
 void field_buf_free(struct field_buf *b);

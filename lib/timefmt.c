@@ -9,15 +9,24 @@
 size_t
 tf_u64(uint64_t v, char *out)
 {
-	char tmp[20];
-	size_t n = 0, i;
+	char tmp[20], *p = tmp + sizeof(tmp);
+	size_t n;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
+	/* two digits per division: this runs for most fields of a row */
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+
+		v /= 100;
+		*--p = (char)('0' + r % 10);
+		*--p = (char)('0' + r / 10);
+	}
+	if (v >= 10) {
+		*--p = (char)('0' + v % 10);
 		v /= 10;
-	} while (v != 0);
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
+	}
+	*--p = (char)('0' + v);
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	memcpy(out, p, n);
 	return n;
 }
 
