@@ -89,6 +89,7 @@ fill_seg(struct tcp_seg *s, const struct dissection *d,
 	s->ts_opt = t->ts_opt;
 	s->tsval = t->tsval;
 	s->tsecr = t->tsecr;
+	s->hdr_truncated = !t->full;	/* options not all captured */
 }
 
 static void
@@ -172,7 +173,7 @@ read_capture(struct run *r, const char *path)
 		dissect_frame(dlt, pkt, h->caplen, h->len, &d);
 
 		/* Every segment is analysed, shown or not, as tshark -Y. */
-		if (r->analyse && d.has_tcp && d.tcp.full && !d.tcp.embedded) {
+		if (r->analyse && d.has_tcp && d.tcp.base && !d.tcp.embedded) {
 			fill_seg(&seg, &d, &fi);
 			tcp_analyze(r->tcp, &seg, &verdict);
 			fi.v = &verdict;

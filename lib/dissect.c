@@ -343,12 +343,11 @@ decode_ipv4(struct span s, struct dissection *d, int depth, bool embedded)
 	if ((frag & 0x1fff) != 0 || ((frag & 0x2000) != 0 && s.cap >= len))
 		return;
 	/*
-	 * The transport's length comes from the IP header, even when the
-	 * frame is shorter (tcp.len of a packet cut by a small snaplen).
+	 * The transport's length comes from the IP header, even when fewer
+	 * bytes were captured (a small snaplen), but not past the frame's
+	 * length on the wire.
 	 */
-	s = limit(s, len);
-	s.rep = len;
-	s = advance(s, hlen);
+	s = advance(limit(s, len), hlen);
 	if (depth < MAX_NESTING)
 		decode_transport(s, ip->proto, d, ip, depth, embedded);
 }
@@ -379,9 +378,7 @@ decode_ipv6(struct span s, struct dissection *d, int depth, bool embedded)
 		return;
 	if (plen == 0 && nxt == 0)
 		plen = s.rep - 40;	/* jumbogram */
-	s = limit(s, plen + 40);
-	s.rep = plen + 40;
-	s = advance(s, 40);
+	s = advance(limit(s, plen + 40), 40);
 
 	/* Extension headers up to the transport. */
 	for (int n = 0; n < MAX_NESTING; n++) {
