@@ -9,7 +9,8 @@
 # to an application protocol (frame.protocols goes on past tcp or udp), our
 # _ws.col.Protocol may name the transport (TCP or UDP) instead; such cells
 # are counted as "allowed" and listed with -v.
-# PCAP2CSV overrides the program under test (default: bin/pcap2csv here).
+# PCAP2CSV overrides the program under test (default: bin/pcap2csv here);
+# PCAP2CSV_KEEP=FILE keeps its output in FILE.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 prog=${PCAP2CSV:-$top/bin/pcap2csv}
@@ -40,6 +41,8 @@ tshark -r "$cap" -T fields -E header=y -E separator=@ "${targs[@]}" \
     -e frame.protocols >"$tmp/tshark" 2>/dev/null
 "$prog" -q "${pargs[@]}" "$cap" >"$tmp/ours" 2>"$tmp/err"
 rc=$?
+# PCAP2CSV_KEEP=FILE keeps pcap2csv's output there (for tests reusing it).
+[ -n "${PCAP2CSV_KEEP:-}" ] && cp "$tmp/ours" "$PCAP2CSV_KEEP"
 if [ $rc -ge 2 ]; then
 	echo "$cap: pcap2csv exited $rc: $(head -3 "$tmp/err")"
 	exit 1
