@@ -427,7 +427,10 @@ analyze_seq(struct tcp_table *t, struct conv *c, struct flow *fwd,
 	if (seglen == 0 && window && window == fwd->window &&
 	    seq == fwd->nextseq && ack == fwd->lastack &&
 	    (flags & (TH_SYN | TH_FIN | TH_RST)) == 0) {
-		fwd->dupacknum++;
+		if (fwd->dupacknum == -1)
+			fwd->dupacknum = 1;
+		else
+			fwd->dupacknum++;
 		ta->flags |= A_DUPLICATE_ACK;
 		ta->dupack_num = fwd->dupacknum;
 	}
@@ -439,10 +442,18 @@ finished_fwd:
 	/* ACK beyond what the other side was seen to send */
 	if (rev->maxseqtobeacked && GT_SEQ(ack, rev->maxseqtobeacked) &&
 	    (flags & TH_ACK)) {
-		/* (Wireshark 4.2 also resets the other side's duplicate ACK
-		 * count here; 4.0 does not) */
-		ta->flags |= A_ACK_LOST_PACKET;
-		rev->maxseqtobeacked = rev->nextseq;
+		if (LT_SEQ(rev->maxseqtobeacked, rev->nextseq)) {
+			rev->maxseqtobeacked = rev->nextseq;
+			ta->flags |= A_ACK_LOST_PACKET;
+		} else {
+			/* ACKs beyond all the other side sent: flagged once
+			 * until it sends something; -1 counts as a large
+			 * unsigned number of duplicate ACKs below, as 4.0's
+			 * counter does */
+			if (rev->dupacknum == 0)
+				ta->flags |= A_ACK_LOST_PACKET;
+			rev->dupacknum = -1;
+		}
 	}
 
 	/* retransmission, fast retransmission, spurious, out of order */
@@ -464,7 +475,7 @@ finished_fwd:
 		/* the segment the last two or more duplicate ACKs asked for,
 		 * within 20 ms of the last of them */
 		dt = (uint64_t)(now - rev->lastacktime);
-		if (not_advanced && rev->dupacknum >= 2 &&
+		if (not_advanced && (uint32_t)rev->dupacknum >= 2 &&
 		    rev->lastack == seq && dt < 20000000) {
 			ta->flags |= A_FAST_RETRANSMISSION;
 			goto finished_retrans;
@@ -637,11 +648,11 @@ tcp_analyze(struct tcp_table *t, const struct tcp_seg *s,
 			dir = 0;
 			fwd = &c->flow[0];
 			rev = &c->flow[1];
+			ta.flags |= A_REUSED_PORTS;
 		} else {
 			/* the SYN again: back to where the SYN left off */
 			fwd->nextseq = fwd->maxseqtobeacked;
 		}
-		ta.flags |= A_REUSED_PORTS;
 	}
 	if ((s->flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) &&
 	    fwd->base_set && s->seq != fwd->base_seq) {
@@ -677,7 +688,8 @@ tcp_analyze(struct tcp_table *t, const struct tcp_seg *s,
 	/* options come after the analysis of this segment */
 	if (s->wscale >= 0)
 		fwd->win_scale = s->wscale > 14 ? 14 : s->wscale;
-	for (int k = 0; k < s->nsack && k < MAX_SACK; k++) {
+	/* tshark keeps only the first three blocks for bytes in flight */
+	for (int k = 0; k < s->nsack && k < MAX_SACK - 1; k++) {
 		fwd->sack_le[k] = s->sack_le[k];
 		fwd->sack_re[k] = s->sack_re[k];
 		fwd->nsack = k + 1;
@@ -718,4 +730,15 @@ tcp_analyze(struct tcp_table *t, const struct tcp_seg *s,
 	v->duplicate_ack = (ta.flags & A_DUPLICATE_ACK) && ta.dupack_num ?
 	    2 : 0;
 	v->lost_segment = (ta.flags & A_LOST_PACKET) != 0;
+	v->ack_lost_segment = (ta.flags & A_ACK_LOST_PACKET) != 0;
+	v->window_update = (ta.flags & A_WINDOW_UPDATE) != 0;
+	v->window_full = (ta.flags & A_WINDOW_FULL) != 0;
+	v->keep_alive = (ta.flags & A_KEEP_ALIVE) != 0;
+	v->keep_alive_ack = (ta.flags & A_KEEP_ALIVE_ACK) != 0;
+	v->zero_window = (ta.flags & A_ZERO_WINDOW) != 0;
+	v->zero_window_probe = (ta.flags & A_ZERO_WINDOW_PROBE) != 0;
+	v->zero_window_probe_ack = (ta.flags & A_ZERO_WINDOW_PROBE_ACK) != 0;
+	v->reused_ports = (ta.flags & A_REUSED_PORTS) != 0;
+	if (ta.flags & A_DUPLICATE_ACK)
+		v->duplicate_ack_num = (uint32_t)ta.dupack_num;
 }

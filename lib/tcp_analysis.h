@@ -60,6 +60,13 @@ struct tcp_verdict {
 	uint8_t out_of_order;
 	uint8_t duplicate_ack;
 	uint8_t lost_segment;
+	/* the other tcp.analysis.* items (0 or 1) and duplicate_ack_num */
+	uint8_t ack_lost_segment;
+	uint8_t window_update, window_full;
+	uint8_t keep_alive, keep_alive_ack;
+	uint8_t zero_window, zero_window_probe, zero_window_probe_ack;
+	uint8_t reused_ports;
+	uint32_t duplicate_ack_num;	/* 0 = absent */
 };
 
 struct tcp_table;

@@ -10,6 +10,11 @@
  *   -e tcp.analysis.spurious_retransmission -e tcp.analysis.out_of_order
  *   -e tcp.analysis.duplicate_ack -e tcp.analysis.lost_segment
  * with -E separator=@ -Y tcp, so the two can be compared line by line.
+ * -x adds -e tcp.analysis.ack_lost_segment -e tcp.analysis.window_update
+ *   -e tcp.analysis.window_full -e tcp.analysis.keep_alive
+ *   -e tcp.analysis.keep_alive_ack -e tcp.analysis.zero_window
+ *   -e tcp.analysis.zero_window_probe -e tcp.analysis.zero_window_probe_ack
+ *   -e tcp.analysis.reused_ports -e tcp.analysis.duplicate_ack_num.
  * -u prints instead, at the end, tcp_table_usage(): "flows@segs" and the
  * peak of segs.
  */
@@ -210,16 +215,18 @@ int
 main(int argc, char **argv)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
-	bool usage_only = false;
+	bool usage_only = false, extra = false;
 	int ch;
-	while ((ch = getopt(argc, argv, "u")) != -1) {
+	while ((ch = getopt(argc, argv, "ux")) != -1) {
 		if (ch == 'u')
 			usage_only = true;
+		else if (ch == 'x')
+			extra = true;
 		else
-			errx(2, "usage: tcpa_dump [-u] file");
+			errx(2, "usage: tcpa_dump [-ux] file");
 	}
 	if (optind + 1 != argc)
-		errx(2, "usage: tcpa_dump [-u] file");
+		errx(2, "usage: tcpa_dump [-ux] file");
 	pcap_t *pc = pcap_open_offline_with_tstamp_precision(argv[optind],
 	    PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (pc == NULL)
@@ -268,6 +275,20 @@ main(int argc, char **argv)
 		flag("@", v.out_of_order);
 		flag("@", v.duplicate_ack);
 		flag("@", v.lost_segment);
+		if (extra) {
+			flag("@", v.ack_lost_segment);
+			flag("@", v.window_update);
+			flag("@", v.window_full);
+			flag("@", v.keep_alive);
+			flag("@", v.keep_alive_ack);
+			flag("@", v.zero_window);
+			flag("@", v.zero_window_probe);
+			flag("@", v.zero_window_probe_ack);
+			flag("@", v.reused_ports);
+			putchar('@');
+			if (v.duplicate_ack_num)
+				printf("%" PRIu32, v.duplicate_ack_num);
+		}
 		putchar('\n');
 	}
 	if (r == -1)

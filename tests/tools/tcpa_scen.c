@@ -283,7 +283,7 @@ random_scenario(struct scen *sc)
 		}
 		int events = 20 + (int)rnd(sc, 200);
 		for (int e = 0; e < events; e++) {
-			uint32_t r = rnd(sc, 100);
+			uint32_t r = rnd(sc, 112);
 			t += steps[rnd(sc, 6)];
 			if (r < 40) {
 				uint32_t len = rnd(sc, 3) ? 1448 :
@@ -306,12 +306,12 @@ random_scenario(struct scen *sc)
 				    cwin, 1000, -1, 0, NULL);
 				cnext += 2000;
 			} else if (r < 75) {
-				uint32_t span = cnext - cacked, sack[6];
+				uint32_t span = cnext - cacked, sack[8];
 				int ns = 0;
 				if (span && rnd(sc, 3))
 					cacked += rnd(sc, span + 1);
 				if (span && rnd(sc, 3) == 0) {
-					ns = 1 + (int)rnd(sc, 3);
+					ns = 1 + (int)rnd(sc, 4);
 					for (int k = 0; k < ns; k++) {
 						uint32_t a = cacked + 1 +
 						    rnd(sc, span);
@@ -347,6 +347,45 @@ random_scenario(struct scen *sc)
 				    500, -1, 0, NULL);
 			} else if (r < 94) {
 				t -= 2;
+			} else if (r < 100) {
+				swin = (uint16_t)(swin + 1 + rnd(sc, 100));
+				seg(sc, t, 0, snext, cacked, ACK, swin, 0, -1,
+				    0, NULL);
+			} else if (r < 103) {
+				/* duplicate ACKs, then what they ask for */
+				int n = 1 + (int)rnd(sc, 4);
+				for (int k = 0; k < n; k++)
+					seg(sc, t += 0.2, 0, snext, cacked, ACK,
+					    swin, 0, -1, 0, NULL);
+				seg(sc, t += rnd(sc, 2) ? 1 : 25, 1, cacked,
+				    snext, PSH | ACK, cwin, 1000, -1, 0, NULL);
+			} else if (r < 104) {
+				/* the SYN again, or another one */
+				seg(sc, t, 1, rnd(sc, 2) ? 0 : 12345, 0, SYN,
+				    64240, 0, cws, 0, NULL);
+			} else if (r < 105) {
+				seg(sc, t, 0, rnd(sc, 2) ? 0 : 54321, 1,
+				    SYN | ACK, 65160, 0, sws, 0, NULL);
+			} else if (r < 106) {
+				seg(sc, t, 0, snext, cacked, ACK, swin, 0,
+				    (int)rnd(sc, 16), 0, NULL);
+			} else if (r < 107) {
+				seg(sc, t, 1, cnext, snext, FIN | PSH | ACK,
+				    cwin, 100, -1, 0, NULL);
+				cnext += 101;
+			} else if (r < 108) {
+				seg(sc, t, rnd(sc, 2), rnd(sc, 2) ? cnext : snext,
+				    0, RST, 0, rnd(sc, 2) * 10, -1, 0, NULL);
+			} else if (r < 110) {
+				/* just to the edge of the window */
+				uint32_t len = (uint32_t)swin << (sws > 0 ?
+				    sws : 0);
+				len = cacked + len - cnext;
+				if (len >= 1 && len <= 1448) {
+					seg(sc, t, 1, cnext, snext, PSH | ACK,
+					    cwin, len, -1, 0, NULL);
+					cnext += len;
+				}
 			} else {
 				swin = (uint16_t)(swin + 1 + rnd(sc, 100));
 				seg(sc, t, 0, snext, cacked, ACK, swin, 0, -1,
