@@ -119,7 +119,16 @@ decode_tcp(struct span s, struct dissection *d, const struct dis_ip *ip,
 	d->has_tcp = true;
 	t->sport = be16(s.p);
 	t->dport = be16(s.p + 2);
-	if (s.cap < 20 || embedded)
+	if (embedded) {
+		/* ICMP quotes 8 bytes: tshark shows the sequence number
+		 * as tcp.seq (not relative, no tcp.seq_raw) */
+		if (s.cap >= 8) {
+			t->seq = be32(s.p + 4);
+			t->quoted_seq = true;
+		}
+		return;
+	}
+	if (s.cap < 20)
 		return;
 	t->seq = be32(s.p + 4);
 	t->ack = be32(s.p + 8);

@@ -33,6 +33,7 @@ struct dis_tcp {
 	bool base;		/* sane header length: seq, ack, flags, tcp.len */
 	bool full;		/* and options captured: analysis, payload */
 	bool embedded;		/* inside an ICMP error: no analysis */
+	bool quoted_seq;	/* embedded, and seq captured */
 	uint16_t sport, dport;
 	uint32_t seq, ack;
 	uint16_t flags;		/* 12 bits */

@@ -386,6 +386,8 @@ field_put(struct at_writer *w, struct field_buf *b, int id,
 	case F_TCP_SEQ:
 		if (v)
 			n = tf_u64(v->rel_seq, s);
+		else if (t && t->quoted_seq)
+			n = tf_u64(t->seq, s);
 		break;
 	case F_TCP_ACK:
 		if (v)	/* also without ACK flag: then the raw field */

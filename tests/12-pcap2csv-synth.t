@@ -33,12 +33,13 @@ frame.number@_ws.col.Protocol@ip.src@ip.dst@ipv6.src@ipv6.dst@tcp.srcport@tcp.ds
 11@TCP@@@2001:db8::2@2001:db8::1@443@50000@7@0x0010@0@@@@@@@@@74
 12@ARP@@@@@@@@@@@@@@@@@@42
 13@UDP@10.0.0.1@10.0.0.3@@@@@@@@1234@4321@13@68656c6c6f@68656c6c6f@@64@33@55
+14@ICMP@10.9.9.9,10.0.0.1@10.0.0.1,10.0.0.2@@@40000@5001@@@@@@@@@11@64,64@56,50@70
 W
-is "$(diff "$TMP/want" "$TMP/out")" "" "Ethernet, 802.1Q, QinQ, IPv4 options, IPv6 hop-by-hop, ICMP error, IP in IP, ARP: values as built"
+is "$(diff "$TMP/want" "$TMP/out")" "" "Ethernet, 802.1Q, QinQ, IPv4 options, IPv6 hop-by-hop, ICMP errors quoting UDP and TCP, IP in IP, ARP: values as built"
 
 # The same IP packets on every other link type give the same IP-level rows
 # (the Ethernet-only ARP and QinQ frames left out; LINKTYPE_IPV4 has no IPv6).
-cut -d@ -f2-19 "$TMP/out" | sed -n '1,12p' | grep -v '^ARP' >"$TMP/ip-eth"
+awk -F@ '$1 != 12 && $1 != 13' "$TMP/out" | cut -d@ -f2-19 >"$TMP/ip-eth"
 for lt in sll sll2 raw null loop ipv4; do
 	"$gen" synth $lt "$TMP/$lt.pcap" || exit 1
 	# shellcheck disable=SC2086
@@ -59,8 +60,8 @@ is "$("$BIN/pcap2csv" $F "$TMP/eth.pcapng" | diff "$TMP/want" -)" "" "pcapng inp
 is "$("$BIN/pcap2csv" $F - <"$TMP/eth.pcap" | diff "$TMP/want" -)" "" "'-' reads standard input"
 # shellcheck disable=SC2086
 is "$("$BIN/pcap2csv" $F <"$TMP/eth.pcap" | diff "$TMP/want" -)" "" "no file: standard input"
-out=$("$BIN/pcap2csv" -e frame.number -e frame.time_relative -r "$TMP/eth.pcap" "$TMP/eth.pcapng" | sed -n '14,16p' | tr '\n' ' ')
-is "$out" "13@0.012000000 14@0.000000000 15@0.001000000 " "several files: frame numbers go on, times relative to the first frame"
+out=$("$BIN/pcap2csv" -e frame.number -e frame.time_relative -r "$TMP/eth.pcap" "$TMP/eth.pcapng" | sed -n '15,17p' | tr '\n' ' ')
+is "$out" "14@0.013000000 15@0.000000000 16@0.001000000 " "several files: frame numbers go on, times relative to the first frame"
 
 # -H, -f (frames keep their numbers, as tshark -Y)
 is "$("$BIN/pcap2csv" -H -e frame.number "$TMP/eth.pcap" | head -1)" "1" "-H: no header"
@@ -93,11 +94,11 @@ size=$(wc -c <"$TMP/eth.pcap")
 head -c $((size - 20)) "$TMP/eth.pcap" >"$TMP/cut.pcap"
 "$BIN/pcap2csv" -e frame.number "$TMP/cut.pcap" >"$TMP/out" 2>"$TMP/err"
 is "$?" 0 "file cut short: exit 0"
-is "$(tail -1 "$TMP/out")" "12" "file cut short: every complete frame"
+is "$(tail -1 "$TMP/out")" "13" "file cut short: every complete frame"
 like "$(cat "$TMP/err")" "^pcap2csv: $TMP/cut.pcap: cut short" "file cut short: a warning naming the file"
 "$BIN/pcap2csv" --strict -e frame.number "$TMP/cut.pcap" >"$TMP/out" 2>/dev/null
 is "$?" 1 "--strict: a file cut short exits 1"
-is "$(tail -1 "$TMP/out")" "12" "--strict: the complete frames are still written"
+is "$(tail -1 "$TMP/out")" "13" "--strict: the complete frames are still written"
 
 # Errors
 "$BIN/pcap2csv" -e no.such.field "$TMP/eth.pcap" >"$TMP/out" 2>"$TMP/err"
@@ -116,7 +117,7 @@ is "$?" 1 "not a capture file: exit 1"
 if command -v tshark >/dev/null 2>&1; then
 	for f in "$TMP"/eth.pcap "$TMP"/eth.pcapng "$TMP"/sll2.pcap "$TMP"/null.pcap "$TMP"/raw.pcap; do
 		# shellcheck disable=SC2086
-		out=$("$TOP/tests/tshark-compare.sh" -a "$f" ${F//-e /} tcp.stream tcp.seq tcp.ack tcp.window_size frame.time frame.time_epoch)
+		out=$("$TOP/tests/tshark-compare.sh" -a "$f" ${F//-e /} tcp.stream tcp.seq tcp.ack tcp.window_size tcp.analysis.bytes_in_flight tcp.hdr_len frame.time frame.time_epoch)
 		ok $? "$(basename "$f"): tshark agrees ($(printf '%s\n' "$out" | tail -1 | sed 's/.*: cells/cells/'))"
 	done
 else
