@@ -214,6 +214,29 @@ scenario reuse <<'EOF'
 17@2@1@1@64256@16@0.010000000@@@@@@@
 EOF
 
+# Random traces (tcpa_scen randomN: every kind of segment the analysis
+# tells apart, see tcpa_scen.c) against tshark, with the other
+# tcp.analysis items too.
+XFIELDS="tcp.analysis.ack_lost_segment tcp.analysis.window_update
+tcp.analysis.window_full tcp.analysis.keep_alive tcp.analysis.keep_alive_ack
+tcp.analysis.zero_window tcp.analysis.zero_window_probe
+tcp.analysis.zero_window_probe_ack tcp.analysis.reused_ports
+tcp.analysis.duplicate_ack_num"
+xargs_=("${eargs[@]}")
+for f in $XFIELDS; do xargs_+=(-e "$f"); done
+for seed in 1 2 3 4 5 6 7 8; do
+	if [ $have_tshark = 0 ]; then
+		skip "random trace $seed: tshark is not installed"
+		continue
+	fi
+	"$TOOLS/tcpa_scen" "random$seed" "$TMP/r.pcap"
+	tsh -r "$TMP/r.pcap" -T fields -E separator=@ "${xargs_[@]}" \
+	    >"$TMP/r.ref"
+	"$TOOLS/tcpa_dump" -x "$TMP/r.pcap" >"$TMP/r.got"
+	compare "$TMP/r.ref" "$TMP/r.got" tcp-only
+	ok $? "random trace $seed ($(wc -l <"$TMP/r.got") segments) equals tshark"
+done
+
 # 3. bounded memory.  A million-segment flow (ACK every second segment, a
 # loss with three duplicate ACKs every 100) and 2000 short connections
 # closed with FIN: at most 2 conversations and a handful of segments held at
