@@ -72,7 +72,7 @@
 /* An unacknowledged segment (what Wireshark calls tcp_unacked_t). */
 struct seg {
 	uint32_t seq, nextseq;
-	uint32_t next;		/* index of the next older segment, or NONE */
+	uint32_t next;		/* index of the next newer segment, or NONE */
 	uint64_t frame;
 	int64_t ts;		/* capture time, ns */
 };
@@ -93,8 +93,15 @@ struct flow {
 	uint32_t lastsegmentflags;
 	uint8_t nsack;		/* SACK blocks in this direction's last segment */
 	uint32_t sack_le[MAX_SACK], sack_re[MAX_SACK];
-	uint32_t segs;		/* newest unacked segment, or NONE */
+	/* unacked segments, oldest first (Wireshark keeps them newest first
+	 * and scans them all; the same results follow from oldest first,
+	 * and while they are in sequence order an ACK need only look at the
+	 * oldest ones) */
+	uint32_t segs, segs_last;	/* oldest, newest, or NONE */
 	uint32_t nsegs;
+	bool in_order;		/* sequence numbers never go down in the list */
+	bool rel_in_order;	/* and relative ones neither (no 2^32 wrap) */
+	uint32_t max_rel_next;	/* highest nextseq - base_seq, if in_order */
 	bool fin, rst;		/* sent a FIN, a RST */
 };
 
@@ -235,8 +242,103 @@ flow_release_segs(struct tcp_table *t, struct flow *f)
 		seg_release(t, i);
 		i = next;
 	}
-	f->segs = NONE;
+	f->segs = f->segs_last = NONE;
 	f->nsegs = 0;
+	f->in_order = f->rel_in_order = true;
+}
+
+/* Appends segment i (newest) to f's list, keeping the order flags. */
+static void
+seg_append(struct tcp_table *t, struct flow *f, uint32_t i)
+{
+	struct seg *u = &t->pool[i];
+	uint32_t rs = u->seq - f->base_seq, rn = u->nextseq - f->base_seq;
+	u->next = NONE;
+	if (f->segs == NONE) {
+		f->segs = f->segs_last = i;
+		f->in_order = true;
+		f->rel_in_order = rn > rs;
+		f->max_rel_next = rn;
+	} else {
+		const struct seg *oldest = &t->pool[f->segs];
+		if (LT_SEQ(u->seq, t->pool[f->segs_last].seq))
+			f->in_order = false;
+		if (!(rn > rs && rs >= oldest->seq - f->base_seq))
+			f->rel_in_order = false;
+		if (rn > f->max_rel_next)
+			f->max_rel_next = rn;
+		t->pool[f->segs_last].next = i;
+		f->segs_last = i;
+	}
+	f->nsegs++;
+}
+
+/*
+ * What an ACK does to the other direction's list f: segments it covers
+ * go, one it covers in part starts at the ACK, and the oldest segment
+ * ending exactly at the ACK is the acked frame.
+ */
+static void
+ack_segments(struct tcp_table *t, struct flow *f, uint32_t ack, int64_t now,
+    struct ta *ta)
+{
+	uint32_t prev = NONE, i = f->segs;
+	bool matched = false, full = !f->in_order;
+	/* a full scan also works out the order flags again */
+	bool in_order = true, rel_in_order = true;
+	uint32_t first_rs = 0, max_rn = 0, last_seq = 0;
+
+	while (i != NONE) {
+		struct seg *u = &t->pool[i];
+		if (ack == u->nextseq) {
+			if (!matched) {
+				ta->frame_acked = u->frame;
+				ta->rtt = now - u->ts;
+				ta->has_rtt = true;
+				matched = true;
+			}
+		} else if (GT_SEQ(u->nextseq, ack)) {
+			/* stays, from the ACK on if it covers a part */
+			if (GT_SEQ(ack, u->seq))
+				u->seq = ack;
+			else if (!full)
+				break;	/* it and all newer ones start later */
+			uint32_t rs = u->seq - f->base_seq;
+			uint32_t rn = u->nextseq - f->base_seq;
+			if (prev == NONE) {
+				first_rs = rs;
+				max_rn = rn;
+			} else {
+				if (LT_SEQ(u->seq, last_seq))
+					in_order = false;
+				if (rn > max_rn)
+					max_rn = rn;
+			}
+			if (!(rn > rs && rs >= first_rs))
+				rel_in_order = false;
+			last_seq = u->seq;
+			prev = i;
+			i = u->next;
+			continue;
+		}
+		uint32_t next = u->next;
+		if (prev == NONE)
+			f->segs = next;
+		else
+			t->pool[prev].next = next;
+		if (f->segs_last == i)
+			f->segs_last = prev;
+		seg_release(t, i);
+		f->nsegs--;
+		i = next;
+	}
+	if (f->segs == NONE) {
+		f->in_order = f->rel_in_order = true;
+	} else if (full) {
+		f->in_order = in_order;
+		f->rel_in_order = rel_in_order;
+		f->max_rel_next = max_rn;
+	}
 }
 
 static void
@@ -246,7 +348,8 @@ flow_init(struct flow *f)
 	f->win_scale = -1;
 	f->window = UINT32_MAX;
 	f->valid_bif = true;
-	f->segs = NONE;
+	f->segs = f->segs_last = NONE;
+	f->in_order = f->rel_in_order = true;
 }
 
 /*
@@ -507,9 +610,7 @@ finished_retrans:;
 		u->nextseq = nextseq;
 		u->frame = s->frame;
 		u->ts = now;
-		u->next = fwd->segs;
-		fwd->segs = i;
-		fwd->nsegs++;
+		seg_append(t, fwd, i);
 	}
 
 	if (GT_SEQ(nextseq, fwd->nextseq) || !fwd->nextseq) {
@@ -528,45 +629,24 @@ finished_retrans:;
 	fwd->lastacktime = now;
 	fwd->lastsegmentflags = ta->flags;
 
-	/* drop what this acknowledges from the other direction's list; an
-	 * exact match names the acked frame (the oldest such wins) */
-	uint32_t prev = NONE, i = rev->segs;
-	while (i != NONE) {
-		struct seg *u = &t->pool[i];
-		if (ack == u->nextseq) {
-			ta->frame_acked = u->frame;
-			ta->rtt = now - u->ts;
-			ta->has_rtt = true;
-		} else if (GT_SEQ(ack, u->seq) && LE_SEQ(ack, u->nextseq)) {
-			u->seq = ack;
-			continue;
-		} else if (GT_SEQ(u->nextseq, ack)) {
-			prev = i;
-			i = u->next;
-			continue;
-		}
-		uint32_t next = u->next;
-		if (prev == NONE)
-			rev->segs = next;
-		else
-			t->pool[prev].next = next;
-		seg_release(t, i);
-		rev->nsegs--;
-		i = next;
-	}
+	ack_segments(t, rev, ack, now, ta);
 
 	/* bytes in flight: the span of this direction's unacked segments,
 	 * less what the other side's last SACK blocks report delivered */
 	if (seglen != 0 && fwd->segs != NONE && fwd->valid_bif) {
 		const struct seg *u = &t->pool[fwd->segs];
 		uint32_t first = u->seq - fwd->base_seq;
-		uint32_t last = u->nextseq - fwd->base_seq;
-		for (i = fwd->segs; i != NONE; i = t->pool[i].next) {
-			u = &t->pool[i];
-			if (u->nextseq - fwd->base_seq > last)
-				last = u->nextseq - fwd->base_seq;
-			if (u->seq - fwd->base_seq < first)
-				first = u->seq - fwd->base_seq;
+		uint32_t last = fwd->max_rel_next;
+		if (!fwd->in_order || !fwd->rel_in_order) {
+			last = u->nextseq - fwd->base_seq;
+			for (uint32_t i = fwd->segs; i != NONE;
+			    i = t->pool[i].next) {
+				u = &t->pool[i];
+				if (u->nextseq - fwd->base_seq > last)
+					last = u->nextseq - fwd->base_seq;
+				if (u->seq - fwd->base_seq < first)
+					first = u->seq - fwd->base_seq;
+			}
 		}
 		uint32_t in_flight = last - first, delivered = 0;
 		for (int k = 0; k < rev->nsack; k++)
@@ -657,6 +737,7 @@ tcp_analyze(struct tcp_table *t, const struct tcp_seg *s,
 	if ((s->flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) &&
 	    fwd->base_set && s->seq != fwd->base_seq) {
 		fwd->base_seq = s->seq;
+		fwd->in_order = false;	/* relative order to be checked */
 		ta.flags |= A_REUSED_PORTS;
 	}
 	fwd->nsack = 0;

@@ -7,6 +7,8 @@
  *			retransmissions) and K short connections opened and
  *			closed one after the other, and prints
  *			"peak_flows@peak_segs@end_flows@end_segs@closed"
+ *   tcpa_scen bench N W	speed of the analysis alone: N segments of a bulk
+ *			flow with W segments in flight
  *   tcpa_scen sweep	a connection reset with data unacknowledged, then
  *			2 min of another flow; prints "flows@segs@closed"
  *			after the reset and at the end
@@ -31,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <pcap/pcap.h>
 
@@ -288,7 +291,11 @@ random_scenario(struct scen *sc)
 			if (r < 40) {
 				uint32_t len = rnd(sc, 3) ? 1448 :
 				    1 + rnd(sc, 1448);
-				if (rnd(sc, 10))
+				if (rnd(sc, 8) == 0 && cnext > len) {
+					/* overlapping the data before */
+					seg(sc, t, 1, cnext - rnd(sc, len), snext,
+					    PSH | ACK, cwin, len, -1, 0, NULL);
+				} else if (rnd(sc, 10))
 					seg(sc, t, 1, cnext, snext, PSH | ACK,
 					    cwin, len, -1, 0, NULL);
 				segseq[nsent % 32] = cnext;
@@ -444,6 +451,28 @@ memory_run(uint64_t nseg, uint64_t nconn)
 	if (sg > ps) ps = sg;						\
 } while (0)
 
+	if (nconn == UINT64_MAX) {
+		/* speed: a bulk flow with nseg segments, ACKs every second
+		 * one and lagging `window' segments behind */
+		uint64_t window = nseg >> 32;
+		struct timespec a, b;
+		nseg &= 0xffffffff;
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		for (uint64_t i = 0; i < nseg; i++) {
+			SEND(1, 2, 40000, 5201, cseq, sseq, ACK, 1000);
+			cseq += 1000;
+			if (i % 2 && i >= window)
+				SEND(2, 1, 5201, 40000, sseq,
+				    cseq - (uint32_t)window * 1000, ACK, 0);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		double ns = (double)(b.tv_sec - a.tv_sec) * 1e9 +
+		    (double)(b.tv_nsec - a.tv_nsec);
+		printf("%.1f ns per segment, %" PRIu64 " segments held at "
+		    "most\n", ns / (double)frame, ps);
+		tcp_table_free(t);
+		return;
+	}
 	if (nseg == 0) {
 		/* the sweep: reset with one segment unacknowledged */
 		SEND(3, 2, 30000, 80, 99, 0, SYN, 0);
@@ -511,6 +540,11 @@ main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "sweep") == 0) {
 		memory_run(0, 0);
+		return 0;
+	}
+	if (argc == 4 && strcmp(argv[1], "bench") == 0) {
+		memory_run(strtoull(argv[2], NULL, 10) |
+		    strtoull(argv[3], NULL, 10) << 32, UINT64_MAX);
 		return 0;
 	}
 	if (argc == 4 && strcmp(argv[1], "mem") == 0) {
