@@ -73,7 +73,7 @@ tcp_port_claimed(uint16_t port)
 	case 80: case 88: case 110: case 111: case 113: case 119: case 135:
 	case 139: case 143: case 179: case 389: case 443: case 445: case 465:
 	case 513: case 514: case 515: case 543: case 554: case 587: case 631:
-	case 636: case 853: case 873: case 993: case 995: case 1080:
+	case 636: case 646: case 853: case 873: case 993: case 995: case 1080:
 	case 1433: case 1723: case 1883: case 2049: case 3128: case 3306:
 	case 3389: case 5060: case 5061: case 5222: case 5432: case 5900:
 	case 6379: case 6633: case 6653: case 8080: case 8443: case 9200:
@@ -89,8 +89,11 @@ udp_port_claimed(uint16_t port)
 	case 7: case 53: case 67: case 68: case 69: case 111: case 123:
 	case 137: case 138: case 161: case 162: case 443: case 500: case 514:
 	case 520: case 521: case 1645: case 1646: case 1701: case 1812:
-	case 1813: case 1900: case 2049: case 3478: case 3784: case 4500:
-	case 4789: case 5060: case 5353: case 5355: case 6081: case 8472:
+	case 319: case 320: case 546: case 547: case 646: case 698:
+	case 701: case 4341: case 4342: case 6343: case 1813: case 1900: case 2049:
+	case 2123: case 2152: case 3478: case 3784: case 3799: case 4500:
+	case 4784: case 4789: case 5060: case 5246: case 5247: case 5353:
+	case 5355: case 6081: case 6696: case 8472:
 		return true;
 	}
 	return false;
