@@ -299,7 +299,6 @@ main(int argc, char **argv)
 	if (r.tcp != NULL)
 		tcp_table_free(r.tcp);
 	at_writer_free(&r.out);
-	field_buf_free(&r.fbuf);
 	free(r.fields);
 	free(files);
 	return r.status;

@@ -4,7 +4,6 @@
  * field of every frame, where printf would dominate the run time.
  */
 #include <arpa/inet.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "fields.h"
@@ -133,12 +132,6 @@ field_needs_analysis(int id)
 		return 1;
 	}
 	return 0;
-}
-
-void
-field_buf_free(struct field_buf *b)
-{
-	(void)b;		/* nothing allocated yet; kept for callers */
 }
 
 static size_t

@@ -39,8 +39,6 @@ struct field_buf {
 	struct tf_cache time;	/* frame.time of the last second */
 };
 
-void field_buf_free(struct field_buf *b);
-
 /* Appends the value of field `id` for frame `f` as one field of w's row. */
 void field_put(struct at_writer *w, struct field_buf *b, int id,
     const struct frame_info *f);
