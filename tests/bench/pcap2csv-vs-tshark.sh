@@ -16,6 +16,8 @@ p2c=$top/bin/pcap2csv
 caps=${MPTK_CAPTURES:-$top/../shared/captures}
 [ -x "$gen" ] && [ -x "$p2c" ] || { echo "run make and make tools first" >&2; exit 1; }
 command -v tshark >/dev/null || { echo "tshark is not installed" >&2; exit 1; }
+[ "$(cat "$top/bin/.mode" 2>/dev/null)" = san ] &&
+    { echo "bin/ is a sanitizer build (SAN=1): run make first" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/p2c-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
@@ -35,22 +37,23 @@ fields="-e frame.number -e frame.time -e ip.src -e ip.dst -e _ws.col.Protocol
 -e tcp.analysis.fast_retransmission -e tcp.analysis.out_of_order
 -e tcp.payload -e frame.time_epoch -e tcp.stream -e tcp.ack_raw -e tcp.flags"
 
-# run NAME CMD...: wall seconds and peak RSS (kB) of CMD, output discarded
+# run NAME CMD...: wall seconds, peak RSS (kB) and CPU seconds of CMD, its
+# output kept in $tmp/NAME.out for the comparison
 run() {
 	name=$1; shift
-	/usr/bin/time -f '%e %M' -o "$tmp/$name.time" "$@" >"$tmp/$name.out" 2>/dev/null || true
-	read -r secs rss <"$tmp/$name.time"
-	echo "$secs $rss"
+	/usr/bin/time -f '%e %M %U %S' -o "$tmp/$name.time" "$@" >"$tmp/$name.out" 2>/dev/null || true
+	read -r secs rss usr sys <"$tmp/$name.time"
+	echo "$secs $rss $(echo "$usr $sys" | awk '{ print $1 + $2 }')"
 }
 
 frames=$("$p2c" -q -H -e frame.number "$tmp/big.pcap" | wc -l)
 halfframes=$("$p2c" -q -H -e frame.number "$tmp/half.pcap" | wc -l)
 # shellcheck disable=SC2086
 set -- $(run tshark tshark -r "$tmp/big.pcap" -T fields -E header=y -E separator=@ $fields)
-t_secs=$1 t_rss=$2
+t_secs=$1 t_rss=$2 t_cpu=$3
 # shellcheck disable=SC2086
 set -- $(run pcap2csv "$p2c" -q $fields "$tmp/big.pcap")
-p_secs=$1 p_rss=$2
+p_secs=$1 p_rss=$2 p_cpu=$3
 # shellcheck disable=SC2086
 set -- $(run half "$p2c" -q $fields "$tmp/half.pcap")
 h_secs=$1 h_rss=$2
@@ -59,13 +62,14 @@ cmp -s "$tmp/tshark.out" "$tmp/pcap2csv.out" && same=yes
 
 awk -v f="$frames" -v hf="$halfframes" -v ts="$t_secs" -v tr="$t_rss" \
     -v ps="$p_secs" -v pr="$p_rss" -v hs="$h_secs" -v hr="$h_rss" \
-    -v same="$same" 'BEGIN {
+    -v tc="$t_cpu" -v pc="$p_cpu" -v same="$same" 'BEGIN {
 	if (ps <= 0) ps = 0.01
 	if (ts <= 0) ts = 0.01
 	printf "capture: %d packets (and %d for the half run)\n", f, hf
 	printf "tshark:   %8.2f s  %10.0f packets/s  peak RSS %7.1f MB\n", ts, f / ts, tr / 1024
 	printf "pcap2csv: %8.2f s  %10.0f packets/s  peak RSS %7.1f MB\n", ps, f / ps, pr / 1024
-	printf "throughput ratio pcap2csv/tshark: %.1fx (target >= 30x)\n", ts / ps
+	if (pc <= 0) pc = 0.01
+	printf "throughput ratio pcap2csv/tshark: %.1fx wall (target >= 30x), %.1fx CPU (%.2f s vs %.2f s)\n", ts / ps, tc / pc, tc, pc
 	printf "pcap2csv peak RSS: %.1f MB at %d packets, %.1f MB at %d packets (target < 64 MB, flat)\n", hr / 1024, hf, pr / 1024, f
 	printf "outputs identical: %s\n", same
 }'
