@@ -123,8 +123,12 @@ struct conv {
 };
 
 struct tcp_table {
-	struct conv *slots;	/* open addressing, linear probing */
-	size_t cap, count;
+	struct conv *convs;	/* every conversation, in order of creation */
+	size_t count, convs_cap;
+	/* open addressing with linear probing over convs: an entry is the
+	 * upper half of the hash << 32 | index + 1, 0 empty */
+	uint64_t *index;
+	size_t cap;
 	size_t ndone;		/* conversations over */
 	uint32_t next_stream;
 	struct seg *pool;	/* all segments; free ones linked from free_seg */
@@ -173,8 +177,8 @@ tcp_table_new(void)
 	if (t == NULL)
 		err(1, "tcp_table_new");
 	t->cap = 64;
-	t->slots = calloc(t->cap, sizeof *t->slots);
-	if (t->slots == NULL)
+	t->index = calloc(t->cap, sizeof *t->index);
+	if (t->index == NULL)
 		err(1, "tcp_table_new");
 	t->free_seg = NONE;
 	return t;
@@ -185,7 +189,8 @@ tcp_table_free(struct tcp_table *t)
 {
 	if (t == NULL)
 		return;
-	free(t->slots);
+	free(t->convs);
+	free(t->index);
 	free(t->pool);
 	free(t);
 }
@@ -407,48 +412,67 @@ conv_dir(const struct conv *c, const struct tcp_seg *s)
 	return -1;
 }
 
-static void
-table_grow(struct tcp_table *t)
+static uint64_t
+conv_key_hash(const struct conv *c)
 {
-	struct conv *old = t->slots;
-	size_t oldcap = t->cap;
-	t->cap *= 2;
-	t->slots = calloc(t->cap, sizeof *t->slots);
-	if (t->slots == NULL)
-		err(1, "tcp analysis: conversation table");
-	for (size_t i = 0; i < oldcap; i++) {
-		const struct conv *c = &old[i];
-		if (!c->used)
-			continue;
-		size_t j = conv_hash(c->af, c->addr[0], c->port[0], c->addr[1],
-		    c->port[1]) & (t->cap - 1);
-		while (t->slots[j].used)
-			j = (j + 1) & (t->cap - 1);
-		t->slots[j] = *c;
-	}
-	free(old);
+	return conv_hash(c->af, c->addr[0], c->port[0], c->addr[1], c->port[1]);
 }
 
-/* Finds the conversation of s, creating it if new; *dir gets s's side. */
+static void
+index_grow(struct tcp_table *t)
+{
+	free(t->index);
+	t->cap *= 2;
+	t->index = calloc(t->cap, sizeof *t->index);
+	if (t->index == NULL)
+		err(1, "tcp analysis: conversation table");
+	for (size_t k = 0; k < t->count; k++) {
+		uint64_t h = conv_key_hash(&t->convs[k]);
+		size_t j = h & (t->cap - 1);
+		while (t->index[j])
+			j = (j + 1) & (t->cap - 1);
+		t->index[j] = (h >> 32) << 32 | (k + 1);
+	}
+}
+
+/* Finds the conversation of s, creating it if new; *dir gets s's side.
+ * The pointer is good until the next call (the array may move). */
 static struct conv *
 conv_find(struct tcp_table *t, const struct tcp_seg *s, int *dir)
 {
-	if ((t->count + 1) * 4 > t->cap * 3)
-		table_grow(t);
-	size_t i = conv_hash(s->af, s->src, s->sport, s->dst, s->dport) &
-	    (t->cap - 1);
-	while (t->slots[i].used) {
-		int d = conv_dir(&t->slots[i], s);
-		if (d >= 0) {
-			*dir = d;
-			return &t->slots[i];
+	uint64_t h = conv_hash(s->af, s->src, s->sport, s->dst, s->dport);
+	size_t i = h & (t->cap - 1);
+	uint64_t e;
+	while ((e = t->index[i]) != 0) {
+		if (e >> 32 == h >> 32) {
+			struct conv *c = &t->convs[(uint32_t)e - 1];
+			int d = conv_dir(c, s);
+			if (d >= 0) {
+				*dir = d;
+				return c;
+			}
 		}
 		i = (i + 1) & (t->cap - 1);
 	}
-	conv_start(t, &t->slots[i], s);
+	if (t->count == UINT32_MAX - 1)
+		errx(1, "tcp analysis: too many conversations");
+	if (t->count == t->convs_cap) {
+		size_t ncap = t->convs_cap ? t->convs_cap * 2 : 16;
+		struct conv *p = realloc(t->convs, ncap * sizeof *p);
+		if (p == NULL)
+			err(1, "tcp analysis: conversations");
+		t->convs = p;
+		t->convs_cap = ncap;
+	}
+	struct conv *c = &t->convs[t->count];
+	c->used = 0;
+	conv_start(t, c, s);
+	t->index[i] = (h >> 32) << 32 | (t->count + 1);
 	t->count++;
+	if (t->count * 4 > t->cap * 3)
+		index_grow(t);
 	*dir = 0;
-	return &t->slots[i];
+	return c;
 }
 
 /*
@@ -690,8 +714,8 @@ static void
 sweep(struct tcp_table *t, int64_t now)
 {
 	t->since_sweep = 0;
-	for (size_t i = 0; i < t->cap; i++) {
-		struct conv *c = &t->slots[i];
+	for (size_t i = 0; i < t->count; i++) {
+		struct conv *c = &t->convs[i];
 		if (c->used && !c->done && conv_over(c) &&
 		    now - c->last_ts > SWEEP_IDLE)
 			conv_done(t, c);
@@ -787,9 +811,9 @@ tcp_analyze(struct tcp_table *t, const struct tcp_seg *s,
 	c->last_ts = now;
 	if (conv_over(c) && fwd->nsegs == 0 && rev->nsegs == 0)
 		conv_done(t, c);
-	/* at least as many segments as slots between sweeps: a slot visit
-	 * per segment at most */
-	if (++t->since_sweep >= SWEEP_EVERY && t->since_sweep >= t->cap)
+	/* at least as many segments as conversations between sweeps: one
+	 * look at a conversation per segment at most */
+	if (++t->since_sweep >= SWEEP_EVERY && t->since_sweep >= t->count)
 		sweep(t, now);
 
 	if (s->hdr_truncated)
