@@ -6,6 +6,7 @@
 #     alone) and through bin/pcap2csv (skipped without captures or tshark);
 #  2. hand-built scenarios (tcpa_scen) against values worked out by hand
 #     (in the heredocs below), and against tshark when it is installed;
+#     random traces against tshark, with every tcp.analysis item;
 #  3. bounded memory: a long flow and thousands of short connections keep
 #     the segments and conversations held small.
 . "$(dirname "$0")/tap.sh"
