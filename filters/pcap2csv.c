@@ -173,7 +173,12 @@ read_capture(struct run *r, const char *path)
 		dissect_frame(dlt, pkt, h->caplen, h->len, &d);
 
 		/* Every segment is analysed, shown or not, as tshark -Y. */
-		if (r->analyse && d.has_tcp && d.tcp.base && !d.tcp.embedded) {
+		fi.stream = -1;
+		if (r->analyse && d.has_tcp && d.tcp.unanalysed && d.tcp.hdr) {
+			/* tshark still finds (or starts) its conversation */
+			fill_seg(&seg, &d, &fi);
+			fi.stream = tcp_stream_lookup(r->tcp, &seg);
+		} else if (r->analyse && d.has_tcp && d.tcp.base) {
 			fill_seg(&seg, &d, &fi);
 			tcp_analyze(r->tcp, &seg, &verdict);
 			fi.v = &verdict;

@@ -122,25 +122,28 @@ decode_tcp(struct span s, struct dissection *d, const struct dis_ip *ip,
 	d->has_tcp = true;
 	t->sport = be16(s.p);
 	t->dport = be16(s.p + 2);
-	if (embedded) {
-		/* ICMP quotes 8 bytes: tshark shows the sequence number
-		 * as tcp.seq (not relative, no tcp.seq_raw) */
-		if (s.cap >= 8) {
-			t->seq = be32(s.p + 4);
-			t->quoted_seq = true;
-		}
-		return;
-	}
-	if (s.cap < 20)
+	if (s.cap < 8)
 		return;
 	t->seq = be32(s.p + 4);
+	/*
+	 * A header Wireshark does not analyse (quoted in an ICMP error, or
+	 * in a first fragment it could not reassemble) shows tcp.seq and
+	 * tcp.ack as on the wire.
+	 */
+	t->unanalysed = embedded || d->fragmented;
+	t->quoted_seq = embedded;
+	if (s.cap < 20)
+		return;
 	t->ack = be32(s.p + 8);
 	t->hdr_len = (uint16_t)((s.p[12] >> 4) * 4);
 	t->flags = be16(s.p + 12) & 0x0fff;
 	t->win = be16(s.p + 14);
 	/* Wireshark gives up on a header length that cannot be right. */
-	if (t->hdr_len < 20 || t->hdr_len > s.rep)
+	if (t->hdr_len < 20 || (!embedded && t->hdr_len > s.rep))
 		return;
+	t->hdr = true;
+	if (embedded)
+		return;		/* the quote ends somewhere in the segment */
 	t->base = true;
 	t->len = s.rep - t->hdr_len;
 	/* Options cut short: Wireshark stops before the analysis. */
@@ -354,6 +357,7 @@ decode_ipv4(struct span s, struct dissection *d, int depth, bool embedded)
 	frag = be16(s.p + 6);
 	if ((frag & 0x1fff) != 0 || ((frag & 0x2000) != 0 && s.cap >= len))
 		return;
+	d->fragmented = (frag & 0x2000) != 0;
 	/*
 	 * The transport's length comes from the IP header, even when fewer
 	 * bytes were captured (a small snaplen), but not past the frame's
@@ -513,7 +517,7 @@ dissect_frame(int dlt, const uint8_t *p, uint32_t caplen, uint32_t wirelen,
 	uint32_t af;
 
 	d->nip = 0;
-	d->has_tcp = d->has_udp = d->has_data = false;
+	d->has_tcp = d->has_udp = d->has_data = d->fragmented = false;
 	d->icmp_type = d->icmp_code = d->icmp6_type = d->icmp6_code = -1;
 	d->protocol = "";
 	d->data = NULL;

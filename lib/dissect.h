@@ -30,9 +30,11 @@ struct dis_ip {
 /* Field offsets inside a TCP header, for the `have` checks. */
 struct dis_tcp {
 	uint32_t have;		/* header bytes captured */
-	bool base;		/* sane header length: seq, ack, flags, tcp.len */
+	bool hdr;		/* the 20 fixed bytes, sane: ack, flags, window */
+	bool base;		/* and within the IP payload: seq_raw, tcp.len */
 	bool full;		/* and options captured: analysis, payload */
 	bool embedded;		/* inside an ICMP error: no analysis */
+	bool unanalysed;	/* embedded, or in a first fragment */
 	bool quoted_seq;	/* embedded, and seq captured */
 	uint16_t sport, dport;
 	uint32_t seq, ack;
@@ -64,6 +66,7 @@ struct dissection {
 	uint32_t nip;
 	struct dis_ip ip[DIS_MAX_IP];
 	bool has_tcp, has_udp;
+	bool fragmented;	/* transport from a first fragment, cut short */
 	struct dis_tcp tcp;
 	struct dis_udp udp;
 	int icmp_type, icmp_code;	/* -1 absent */

@@ -343,7 +343,7 @@ field_put(struct at_writer *w, struct field_buf *b, int id,
 			n = tf_u64(t->dport, s);
 		break;
 	case F_TCP_LEN:
-		if (t && t->base)
+		if (t && t->base && !t->unanalysed)
 			n = tf_u64(t->len, s);
 		break;
 	case F_TCP_SEQ_RAW:
@@ -351,19 +351,19 @@ field_put(struct at_writer *w, struct field_buf *b, int id,
 			n = tf_u64(t->seq, s);
 		break;
 	case F_TCP_ACK_RAW:
-		if (t && t->base)
+		if (t && t->hdr)
 			n = tf_u64(t->ack, s);
 		break;
 	case F_TCP_HDR_LEN:
-		if (t && t->base)
+		if (t && t->hdr)
 			n = tf_u64(t->hdr_len, s);
 		break;
 	case F_TCP_FLAGS:
-		if (t && t->base)
+		if (t && t->hdr)
 			n = hex16(t->flags, s);
 		break;
 	case F_TCP_WINDOW_SIZE_VALUE:
-		if (t && t->base)
+		if (t && t->hdr)
 			n = tf_u64(t->win, s);
 		break;
 	case F_TCP_PAYLOAD:
@@ -375,20 +375,26 @@ field_put(struct at_writer *w, struct field_buf *b, int id,
 	case F_TCP_STREAM:
 		if (v)
 			n = tf_u64(v->stream, s);
+		else if (f->stream >= 0)
+			n = tf_u64((uint64_t)f->stream, s);
 		break;
 	case F_TCP_SEQ:
 		if (v)
 			n = tf_u64(v->rel_seq, s);
-		else if (t && t->quoted_seq)
+		else if (t && (t->quoted_seq || (t->unanalysed && t->base)))
 			n = tf_u64(t->seq, s);
 		break;
 	case F_TCP_ACK:
 		if (v)	/* also without ACK flag: then the raw field */
 			n = tf_u64(v->rel_ack, s);
+		else if (t && t->unanalysed && t->hdr)
+			n = tf_u64(t->ack, s);
 		break;
 	case F_TCP_WINDOW_SIZE:
 		if (v && v->window_size >= 0)
 			n = tf_u64((uint64_t)v->window_size, s);
+		else if (!v && t && t->unanalysed && t->hdr)
+			n = tf_u64(t->win, s);
 		break;
 	case F_TCP_ACKS_FRAME:
 		if (v && v->acks_frame > 0)

@@ -32,6 +32,7 @@ struct frame_info {
 	uint32_t len, caplen;
 	const struct dissection *d;
 	const struct tcp_verdict *v;	/* NULL: no analysed TCP segment */
+	int64_t stream;		/* tcp.stream of an unanalysed header, or -1 */
 };
 
 /* State kept between frames, owned by the caller (no global state). */
