@@ -34,6 +34,7 @@ frame.number@_ws.col.Protocol@ip.src@ip.dst@ipv6.src@ipv6.dst@tcp.srcport@tcp.ds
 12@ARP@@@@@@@@@@@@@@@@@@42
 13@UDP@10.0.0.1@10.0.0.3@@@@@@@@1234@4321@13@68656c6c6f@68656c6c6f@@64@33@55
 14@ICMP@10.9.9.9,10.0.0.1@10.0.0.1,10.0.0.2@@@40000@5001@@@@@@@@@11@64,64@56,50@70
+15@ICMP@10.9.9.9,10.0.0.1@10.0.0.1,10.0.0.2@@@40000@5001@@0x0018@@@@@@@11@64,64@68,50@82
 W
 is "$(diff "$TMP/want" "$TMP/out")" "" "Ethernet, 802.1Q, QinQ, IPv4 options, IPv6 hop-by-hop, ICMP errors quoting UDP and TCP, IP in IP, ARP: values as built"
 
@@ -60,8 +61,8 @@ is "$("$BIN/pcap2csv" $F "$TMP/eth.pcapng" | diff "$TMP/want" -)" "" "pcapng inp
 is "$("$BIN/pcap2csv" $F - <"$TMP/eth.pcap" | diff "$TMP/want" -)" "" "'-' reads standard input"
 # shellcheck disable=SC2086
 is "$("$BIN/pcap2csv" $F <"$TMP/eth.pcap" | diff "$TMP/want" -)" "" "no file: standard input"
-out=$("$BIN/pcap2csv" -e frame.number -e frame.time_relative -r "$TMP/eth.pcap" "$TMP/eth.pcapng" | sed -n '15,17p' | tr '\n' ' ')
-is "$out" "14@0.013000000 15@0.000000000 16@0.001000000 " "several files: frame numbers go on, times relative to the first frame"
+out=$("$BIN/pcap2csv" -e frame.number -e frame.time_relative -r "$TMP/eth.pcap" "$TMP/eth.pcapng" | sed -n '16,18p' | tr '\n' ' ')
+is "$out" "15@0.014000000 16@0.000000000 17@0.001000000 " "several files: frame numbers go on, times relative to the first frame"
 
 # -H, -f (frames keep their numbers, as tshark -Y)
 is "$("$BIN/pcap2csv" -H -e frame.number "$TMP/eth.pcap" | head -1)" "1" "-H: no header"
@@ -81,6 +82,12 @@ like "$(cat "$TMP/err")" "^pcap2csv: -f: " "-f with a bad filter: message"
 out=$("$BIN/pcap2csv" -H -e tcp.stream -e tcp.seq -e tcp.ack -e tcp.window_size -f 'tcp and port 5001' "$TMP/eth.pcap" | tr '\n' ' ')
 is "$out" "0@0@0@64240 0@0@1@64240 0@1@1@8222720 0@1@1@8222720 " "TCP analysis: stream, relative seq/ack, scaled window"
 
+# A TCP header quoted in an ICMP error is not analysed: 8 bytes give the raw
+# sequence number as tcp.seq; the whole header also the raw ack, the
+# unscaled window and the tcp.stream of the conversation it belongs to.
+out=$("$BIN/pcap2csv" -H -e tcp.stream -e tcp.seq -e tcp.ack -e tcp.window_size -f icmp "$TMP/eth.pcap" | tail -2 | tr '\n' ' ')
+is "$out" "@1001@@ 0@1001@5001@64240 " "TCP quoted in ICMP errors: raw numbers, stream of its conversation"
+
 # TZ: tshark's format in local time, day space-padded
 is "$(TZ=UTC "$BIN/pcap2csv" -H -e frame.time "$TMP/eth.pcap" | head -1)" \
     "Jan  5, 2022 01:02:03.000100000 UTC" "frame.time in UTC"
@@ -94,11 +101,11 @@ size=$(wc -c <"$TMP/eth.pcap")
 head -c $((size - 20)) "$TMP/eth.pcap" >"$TMP/cut.pcap"
 "$BIN/pcap2csv" -e frame.number "$TMP/cut.pcap" >"$TMP/out" 2>"$TMP/err"
 is "$?" 0 "file cut short: exit 0"
-is "$(tail -1 "$TMP/out")" "13" "file cut short: every complete frame"
+is "$(tail -1 "$TMP/out")" "14" "file cut short: every complete frame"
 like "$(cat "$TMP/err")" "^pcap2csv: $TMP/cut.pcap: cut short" "file cut short: a warning naming the file"
 "$BIN/pcap2csv" --strict -e frame.number "$TMP/cut.pcap" >"$TMP/out" 2>/dev/null
 is "$?" 1 "--strict: a file cut short exits 1"
-is "$(tail -1 "$TMP/out")" "13" "--strict: the complete frames are still written"
+is "$(tail -1 "$TMP/out")" "14" "--strict: the complete frames are still written"
 
 # Errors
 "$BIN/pcap2csv" -e no.such.field "$TMP/eth.pcap" >"$TMP/out" 2>"$TMP/err"

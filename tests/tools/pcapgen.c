@@ -213,6 +213,17 @@ ip_packet(int i, struct frame *ip, unsigned *type)
 		}
 		ipv4(ip, "10.9.9.9", "10.0.0.1", 1, 0, &l4);
 		return 1;
+	case 14:	/* the same quoting the whole TCP header */
+		tcp(&in, 40000, 5001, 1001, 5001, 0x018, false, "0123456789");
+		put8(&l4, 11); put8(&l4, 0); put16(&l4, 0); put32(&l4, 0);
+		{
+			struct frame q = { .n = 0 };
+
+			ipv4(&q, "10.0.0.1", "10.0.0.2", 6, 0, &in);
+			put(&l4, q.b, 40);	/* IP header + 20 bytes */
+		}
+		ipv4(ip, "10.9.9.9", "10.0.0.1", 1, 0, &l4);
+		return 1;
 	default:
 		return 0;
 	}
@@ -313,7 +324,7 @@ synth(int dlt, const char *out)
 
 	if (p == NULL || (d = pcap_dump_open(p, out)) == NULL)
 		errx(1, "%s: %s", out, p ? pcap_geterr(p) : "pcap_open_dead");
-	for (int i = 0; i < 14; i++) {
+	for (int i = 0; i < 15; i++) {
 		struct pcap_pkthdr h;
 
 		if (synth_frame(dlt, i, &f) <= 0)
@@ -375,7 +386,7 @@ synth_ng(const char *out)
 	}
 	le32(&b, 65535);
 	block(fp, 1, &b);
-	for (int i = 0; i < 14; i++) {
+	for (int i = 0; i < 15; i++) {
 		uint64_t ts;
 
 		if (synth_frame(DLT_EN10MB, i, &f) <= 0)
