@@ -6,25 +6,31 @@
 
 #include "timefmt.h"
 
+/* "00" to "99": two digits per division by 100. */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324"
+    "25262728293031323334353637383940414243444546474849"
+    "50515253545556575859606162636465666768697071727374"
+    "75767778798081828384858687888990919293949596979899";
+
 size_t
 tf_u64(uint64_t v, char *out)
 {
 	char tmp[20], *p = tmp + sizeof(tmp);
 	size_t n;
 
-	/* two digits per division: this runs for most fields of a row */
+	/* this runs for most fields of every row */
 	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
-
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * (v % 100), 2);
 		v /= 100;
-		*--p = (char)('0' + r % 10);
-		*--p = (char)('0' + r / 10);
 	}
 	if (v >= 10) {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
 	}
-	*--p = (char)('0' + v);
 	n = (size_t)(tmp + sizeof(tmp) - p);
 	memcpy(out, p, n);
 	return n;
@@ -34,10 +40,11 @@ tf_u64(uint64_t v, char *out)
 static size_t
 nine(uint32_t nsec, char *out)
 {
-	for (int i = 8; i >= 0; i--) {
-		out[i] = (char)('0' + nsec % 10);
-		nsec /= 10;
+	for (int i = 7; i >= 1; i -= 2) {
+		memcpy(out + i, digit_pairs + 2 * (nsec % 100), 2);
+		nsec /= 100;
 	}
+	out[0] = (char)('0' + nsec % 10);
 	return 9;
 }
 
