@@ -301,7 +301,7 @@ field_put(struct at_writer *w, struct field_buf *b, int id,
 	const struct dis_tcp *t = d->has_tcp ? &d->tcp : NULL;
 	const struct dis_udp *u = d->has_udp ? &d->udp : NULL;
 	const struct tcp_verdict *v = f->v;
-	char s[DIS_MAX_IP * 48 + TF_MAX];
+	char s[DIS_MAX_IP * 48 + TF_MAX], *out;
 	size_t n = 0;
 
 	switch (id) {
@@ -502,5 +502,7 @@ field_put(struct at_writer *w, struct field_buf *b, int id,
 			n = tf_u64(d->data_len, s);
 		break;
 	}
-	memcpy(at_field(w, n), s, n);	/* digits, dots, commas: no quoting */
+	out = at_field(w, n);	/* digits, dots, commas: no quoting */
+	if (n > 0)		/* an empty first field: no buffer yet */
+		memcpy(out, s, n);
 }
