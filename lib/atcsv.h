@@ -78,6 +78,12 @@ void at_writer_free(struct at_writer *w);
 /* Appends one field, quoted only if it holds '@', '"', CR or LF. */
 void at_put(struct at_writer *w, const char *s);
 void at_putn(struct at_writer *w, const char *s, size_t n);
+/*
+ * Appends one field of n bytes that the caller writes at the returned
+ * pointer (valid until the next call on w): for text that never needs
+ * quoting (numbers, hex), built in place without a copy or a scan.
+ */
+char *at_field(struct at_writer *w, size_t n);
 /* Appends one field formatted by printf; numbers need no quoting. */
 void at_putf(struct at_writer *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -5,8 +5,13 @@
  *
  * The caller dissects each frame and hands every TCP segment, in capture
  * order, to tcp_analyze(); the verdict says what tshark would show for that
- * frame.  Memory is bounded by the live conversations and their
- * unacknowledged segments: state of conversations that have ended is freed.
+ * frame.  Memory: the unacknowledged segments of live conversations (freed
+ * as they are acknowledged, at most 10000 per direction as in Wireshark,
+ * and all of a conversation's once it is over) plus a fixed record of
+ * about 300 bytes per conversation seen, kept because tshark numbers any
+ * later segment on the same endpoints into the same tcp.stream and
+ * analyses it against that state.  Time: constant per segment, whatever
+ * the number of segments in flight.
  */
 #ifndef MPTK_TCP_ANALYSIS_H
 #define MPTK_TCP_ANALYSIS_H
@@ -25,14 +30,21 @@ struct tcp_seg {
 	uint32_t seq, ack;	/* raw, as on the wire */
 	uint16_t flags;		/* the 12 flag bits: FIN 0x001 ... */
 	uint16_t win;		/* raw window field */
-	int wscale;		/* window scale option (SYN only), -1 absent */
+	int wscale;		/* window scale option shift (on any segment,
+				 * as tshark), -1 absent */
 	bool sack_perm;		/* SACK-permitted option present */
 	uint8_t nsack;		/* SACK blocks in this segment (0-4) */
 	uint32_t sack_le[4], sack_re[4];
-	uint32_t len;		/* tcp.len: payload length from IP lengths */
+	uint32_t len;		/* tcp.len: min(IP-declared length, bytes left
+				 * in the frame's wire length) - hdr_len */
 	uint32_t hdr_len;	/* TCP header length in bytes */
 	bool ts_opt;		/* timestamp option present */
 	uint32_t tsval, tsecr;
+	bool hdr_truncated;	/* fewer than hdr_len bytes of the TCP header
+				 * captured: tshark's option dissection stops
+				 * with an exception, so it shows no
+				 * tcp.analysis.* (wscale/SACK: fill only the
+				 * options wholly captured) */
 };
 
 /* What tshark shows for that frame; -1 or 0 where it shows nothing. */
@@ -53,6 +65,13 @@ struct tcp_verdict {
 	uint8_t out_of_order;
 	uint8_t duplicate_ack;
 	uint8_t lost_segment;
+	/* the other tcp.analysis.* items (0 or 1) and duplicate_ack_num */
+	uint8_t ack_lost_segment;
+	uint8_t window_update, window_full;
+	uint8_t keep_alive, keep_alive_ack;
+	uint8_t zero_window, zero_window_probe, zero_window_probe_ack;
+	uint8_t reused_ports;
+	uint32_t duplicate_ack_num;	/* 0 = absent */
 };
 
 struct tcp_table;
@@ -64,8 +83,22 @@ void tcp_table_free(struct tcp_table *t);
 void tcp_analyze(struct tcp_table *t, const struct tcp_seg *s,
     struct tcp_verdict *v);
 
+/*
+ * The tcp.stream tshark gives a TCP header it does not analyse: the one
+ * quoted in an ICMP or ICMPv6 error (it still finds, or starts, the
+ * conversation of its endpoints).  Only the endpoints of s are used; such a
+ * header shows raw tcp.seq/tcp.ack and an unscaled window.
+ */
+uint32_t tcp_stream_lookup(struct tcp_table *t, const struct tcp_seg *s);
+
 /* Live conversations and segments held, for tests of bounded memory. */
 void tcp_table_usage(const struct tcp_table *t, uint64_t *flows,
     uint64_t *segs);
+
+/* Conversations that are over (RST, or FIN both ways and all acked) and
+ * kept only as a small record (endpoints, tcp.stream, a few sequence
+ * numbers): tshark numbers any later segment on the same endpoints into the
+ * same tcp.stream unless it is a SYN with a new ISN. */
+uint64_t tcp_table_closed(const struct tcp_table *t);
 
 #endif

@@ -1,0 +1,75 @@
+#!/bin/sh
+# pcap2csv-vs-tshark.sh [COPIES]: throughput and peak memory of pcap2csv
+# against tshark 4.0 on the same capture and the same fields, in the same
+# run.  The capture is the redundant experiment's r2-bbr-3p.pcap repeated
+# COPIES times (default 28: 308,448 packets) by tests/tools/pcapgen, each
+# copy later in time and on new TCP ports; without the shared captures,
+# pcapgen's synthetic capture repeated instead.  Prints both times, the
+# throughput ratio, both peak RSS figures, and pcap2csv's peak RSS on a
+# capture half as long, to show memory does not grow with length.
+# Run by hand (make tools first); never by make check.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+copies=${1:-28}
+gen=$top/obj/std/tools/pcapgen
+p2c=$top/bin/pcap2csv
+caps=${MPTK_CAPTURES:-$top/../shared/captures}
+[ -x "$gen" ] && [ -x "$p2c" ] || { echo "run make and make tools first" >&2; exit 1; }
+command -v tshark >/dev/null || { echo "tshark is not installed" >&2; exit 1; }
+[ "$(cat "$top/bin/.mode" 2>/dev/null)" = san ] &&
+    { echo "bin/ is a sanitizer build (SAN=1): run make first" >&2; exit 1; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/p2c-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+seed=$caps/redundant/r2-bbr-3p.pcap
+if [ ! -f "$seed" ]; then
+	"$gen" synth en10mb "$tmp/seed.pcap"
+	seed=$tmp/seed.pcap
+	copies=$((copies * 850))
+fi
+"$gen" repeat "$seed" "$tmp/big.pcap" "$copies"
+"$gen" repeat "$seed" "$tmp/half.pcap" $((copies / 2))
+
+fields="-e frame.number -e frame.time -e ip.src -e ip.dst -e _ws.col.Protocol
+-e frame.len -e tcp.analysis.acks_frame -e tcp.seq_raw -e tcp.len
+-e tcp.analysis.ack_rtt -e tcp.srcport -e tcp.dstport
+-e tcp.analysis.bytes_in_flight -e tcp.analysis.retransmission
+-e tcp.analysis.fast_retransmission -e tcp.analysis.out_of_order
+-e tcp.payload -e frame.time_epoch -e tcp.stream -e tcp.ack_raw -e tcp.flags"
+
+# run NAME CMD...: wall seconds, peak RSS (kB) and CPU seconds of CMD, its
+# output kept in $tmp/NAME.out for the comparison
+run() {
+	name=$1; shift
+	/usr/bin/time -f '%e %M %U %S' -o "$tmp/$name.time" "$@" >"$tmp/$name.out" 2>/dev/null || true
+	read -r secs rss usr sys <"$tmp/$name.time"
+	echo "$secs $rss $(echo "$usr $sys" | awk '{ print $1 + $2 }')"
+}
+
+frames=$("$p2c" -q -H -e frame.number "$tmp/big.pcap" | wc -l)
+halfframes=$("$p2c" -q -H -e frame.number "$tmp/half.pcap" | wc -l)
+# shellcheck disable=SC2086
+set -- $(run tshark tshark -r "$tmp/big.pcap" -T fields -E header=y -E separator=@ $fields)
+t_secs=$1 t_rss=$2 t_cpu=$3
+# shellcheck disable=SC2086
+set -- $(run pcap2csv "$p2c" -q $fields "$tmp/big.pcap")
+p_secs=$1 p_rss=$2 p_cpu=$3
+# shellcheck disable=SC2086
+set -- $(run half "$p2c" -q $fields "$tmp/half.pcap")
+h_secs=$1 h_rss=$2
+same=no
+cmp -s "$tmp/tshark.out" "$tmp/pcap2csv.out" && same=yes
+
+awk -v f="$frames" -v hf="$halfframes" -v ts="$t_secs" -v tr="$t_rss" \
+    -v ps="$p_secs" -v pr="$p_rss" -v hs="$h_secs" -v hr="$h_rss" \
+    -v tc="$t_cpu" -v pc="$p_cpu" -v same="$same" 'BEGIN {
+	if (ps <= 0) ps = 0.01
+	if (ts <= 0) ts = 0.01
+	printf "capture: %d packets (and %d for the half run)\n", f, hf
+	printf "tshark:   %8.2f s  %10.0f packets/s  peak RSS %7.1f MB\n", ts, f / ts, tr / 1024
+	printf "pcap2csv: %8.2f s  %10.0f packets/s  peak RSS %7.1f MB\n", ps, f / ps, pr / 1024
+	if (pc <= 0) pc = 0.01
+	printf "throughput ratio pcap2csv/tshark: %.1fx wall (target >= 30x), %.1fx CPU (%.2f s vs %.2f s)\n", ts / ps, tc / pc, tc, pc
+	printf "pcap2csv peak RSS: %.1f MB at %d packets, %.1f MB at %d packets (target < 64 MB, flat)\n", hr / 1024, hf, pr / 1024, f
+	printf "outputs identical: %s\n", same
+}'
