@@ -129,7 +129,13 @@ read_capture(struct run *r, const char *path)
 	p = pcap_open_offline_with_tstamp_precision(path,
 	    PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (p == NULL) {
-		warnx("%s: %s", name, errbuf);
+		size_t n = strlen(path);
+
+		/* libpcap names the file itself when fopen fails */
+		if (strncmp(errbuf, path, n) == 0 && errbuf[n] == ':')
+			warnx("%s", errbuf);
+		else
+			warnx("%s: %s", name, errbuf);
 		r->status = EXIT_DATA;
 		return;
 	}
