@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
 # mkdemo.sh: makes examples/demo.pcap, the capture `make demo` analyses, with
 # the project's own udsend and udrecv (run as root: network namespaces).
-# A downlink run of 3 s: the server sends the same records on 3 paths
-# (server ports 3271, 3273, 3275) to a client bound to one interface per
-# path; the paths differ in rate (tbf 10, 2 and 1 Mbit/s) and so in
-# queueing delay, and the third loses 2 % of its TCP segments.  tcpdump
-# captures at the server.  Addresses are from 198.18.0.0/15 only.
+#
+# A downlink run of 4 s: the server sends the same records (200 kbit/s) on
+# 3 paths (server ports 3271, 3273, 3275) through a router to a client bound
+# to one interface per path; tcpdump captures at the server.  Addresses are
+# from 198.18.0.0/15 only (see tests/40-netns.sh).
+#
+# The delay of each path comes from queueing, as in a busy cell, without
+# netem: the router shapes each path with tbf (2.4 Mbit/s, 800 and
+# 500 kbit/s, after the server's capture point), and a bulk flow on each
+# path (udsend/udrecv on ports 3301-3305, not captured) keeps the client's
+# small receive window (8 KB buffer) standing in that queue.  Every demo
+# packet waits about window / (rate - 200 kbit/s) behind it: round-trip
+# times of about 10, 40 and 80 ms.  The third path also loses 5 % of its
+# TCP segments (nftables on the input of either end, so the capture holds
+# the lost originals and their retransmissions).
 #   usage: examples/mkdemo.sh [OUT.pcap]
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,15 +26,28 @@ skip_all() { echo "mkdemo: $*" >&2; rm -rf "$TMP"; exit 1; }
 . "$TOP/tests/40-netns.sh"
 [ -x "$BIN/udsend" ] && [ -x "$BIN/udrecv" ] || skip_all "run make first"
 netns_need
-netns_setup 3 || skip_all "could not build the namespaces"
-netns_shape 0 10mbit 20ms
-netns_shape 1 2mbit 50ms
-netns_shape 2 1mbit 100ms
-netns_loss 2 2
+netns_setup_routed 3 || skip_all "could not build the namespaces"
+netns_shape_routed 0 2400kbit 100ms &&
+	netns_shape_routed 1 800kbit 200ms &&
+	netns_shape_routed 2 500kbit 400ms || skip_all "tc failed"
+netns_client_rcvbuf 8192 || skip_all "could not set tcp_rmem"
+netns_loss 2 5 || skip_all "nft failed"
+
+# the bulk flows first, so that the queues stand when the demo starts
+$SRV timeout 60 "$BIN/udsend" -l -p 3301 -n 3 -s 1400 -b 4000 -t 0 -w 10 \
+	-C cubic >/dev/null 2>"$TMP/bulk-sent.err" &
+bpid=$!
+netns_track $bpid
+sleep 0.3
+$CLI timeout 60 "$BIN/udrecv" -H "$SRV_ADDR" -p 3301 -n 3 -s 1400 \
+	-I c0,c1,c2 >/dev/null 2>"$TMP/bulk-recv.err" &
+brpid=$!
+netns_track $brpid
+sleep 1.5
 
 capture_start "$TMP/demo.pcap" "tcp portrange 3271-3275" ||
 	skip_all "tcpdump did not start"
-$SRV timeout 30 "$BIN/udsend" -l -p 3271 -n 3 -b 200 -t 3 -w 10 \
+$SRV timeout 30 "$BIN/udsend" -l -p 3271 -n 3 -b 200 -t 4 -w 10 \
 	>"$TMP/sent.csv" 2>"$TMP/sent.err" &
 spid=$!
 netns_track $spid
@@ -35,7 +58,12 @@ rrc=$?
 wait $spid
 src=$?
 capture_stop
+kill -TERM $bpid 2>/dev/null	# the bulk flows end cleanly too
+wait $bpid $brpid 2>/dev/null
 cat "$TMP/sent.err" "$TMP/recv.err" "$TMP/demo.pcap.err" >&2
-[ $src -eq 0 ] && [ $rrc -eq 0 ] || skip_all "the run failed ($src, $rrc)"
+[ $src -eq 0 ] && [ $rrc -eq 0 ] || {
+	cat "$TMP/bulk-sent.err" "$TMP/bulk-recv.err" >&2
+	skip_all "the run failed ($src, $rrc)"
+}
 cp "$TMP/demo.pcap" "$OUT" || exit 1
 echo "mkdemo: wrote $OUT ($(wc -c <"$OUT") bytes)" >&2
