@@ -223,3 +223,22 @@ netns_shape_routed() {
 netns_client_rcvbuf() {
 	in_cli sysctl -qw net.ipv4.tcp_rmem="4096 $1 $1"
 }
+
+# netns_loss_ports K PERCENT LOW-HIGH: as netns_loss, but only the TCP
+# segments of the server ports LOW-HIGH (data arriving at the client,
+# ACKs arriving at the server), so that other flows on the path, such as
+# the bulk flows of examples/mkdemo.sh, keep their standing queue
+netns_loss_ports() {
+	local k=$1 pct=$2 ports=$3 ns dev dir
+	for ns in "$NS_SRV:s$k:dport" "$NS_CLI:c$k:sport"; do
+		dir=${ns##*:}
+		ns=${ns%:*}
+		dev=${ns#*:}
+		ip netns exec "${ns%%:*}" nft add table inet mptk 2>/dev/null
+		ip netns exec "${ns%%:*}" nft add chain inet mptk in \
+			'{ type filter hook input priority 0; }' 2>/dev/null
+		ip netns exec "${ns%%:*}" nft add rule inet mptk in \
+			iifname "$dev" tcp "$dir" "$ports" \
+			numgen random mod 100 '<' "$pct" counter drop || return 1
+	done
+}
