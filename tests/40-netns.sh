@@ -10,6 +10,7 @@
 
 NS_SRV=mptk-s$$
 NS_CLI=mptk-c$$
+NS_RTR=mptk-r$$
 SRV_ADDR=198.19.0.1
 _ns_pids=
 
@@ -37,6 +38,7 @@ netns_cleanup() {
 	for p in $_ns_pids; do wait "$p" 2>/dev/null; done
 	ip netns del "$NS_SRV" 2>/dev/null
 	ip netns del "$NS_CLI" 2>/dev/null
+	ip netns del "$NS_RTR" 2>/dev/null	# netns_setup_routed
 	rm -rf "$TMP"
 }
 
@@ -146,4 +148,97 @@ same_born() {
 	awk -F@ 'NR == FNR { if (FNR > 1) b[$1 "@" $2] = $3; next }
 	FNR > 1 && b[$1 "@" $2] != $3 { bad++ }
 	END { print bad + 0 }' "$1" "$2"
+}
+
+# The routed variant (examples/mkdemo.sh): a router namespace between the
+# two, so that queues sit after the server's capture point, as on a real
+# network:
+#   server sK 198.19.(K+1).1/24 -- rsK 198.19.(K+1).2 router
+#   router rcK 198.18.K.1/24 -- cK 198.18.K.2/24 client
+# The client side is addressed as in netns_setup (-I cK, -B 198.18.K.2 and
+# netns_loss work unchanged); the router sends what comes in on rcK back
+# out on rsK (a table per path), so that each path stays one path both ways.
+in_rtr() { ip netns exec "$NS_RTR" "$@"; }
+
+# netns_setup_routed N: the three namespaces and N unshaped routed paths
+netns_setup_routed() {
+	local n=$1 k
+	trap netns_cleanup EXIT
+	ip netns add "$NS_SRV" || return 1
+	ip netns add "$NS_CLI" || return 1
+	ip netns add "$NS_RTR" || return 1
+	in_srv ip link set lo up
+	in_cli ip link set lo up
+	in_rtr ip link set lo up
+	in_srv ip addr add "$SRV_ADDR/32" dev lo
+	in_rtr sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0 || return 1
+	for k in $(seq 0 $((n - 1))); do
+		ip link add "s$k" netns "$NS_SRV" type veth peer \
+			name "rs$k" netns "$NS_RTR" || return 1
+		ip link add "rc$k" netns "$NS_RTR" type veth peer \
+			name "c$k" netns "$NS_CLI" || return 1
+		in_srv ip addr add "198.19.$((k + 1)).1/24" dev "s$k"
+		in_rtr ip addr add "198.19.$((k + 1)).2/24" dev "rs$k"
+		in_rtr ip addr add "198.18.$k.1/24" dev "rc$k"
+		in_cli ip addr add "198.18.$k.2/24" dev "c$k"
+		in_srv ip link set "s$k" up
+		in_rtr ip link set "rs$k" up
+		in_rtr ip link set "rc$k" up
+		in_cli ip link set "c$k" up
+		# server to client path K through the router
+		in_srv ip route add "198.18.$k.0/24" via "198.19.$((k + 1)).2" \
+			dev "s$k" || return 1
+		# router: back to the server on the path the packet came by
+		in_rtr ip route add "$SRV_ADDR/32" via "198.19.$((k + 1)).1" \
+			dev "rs$k" table $((100 + k)) || return 1
+		in_rtr ip rule add iif "rc$k" table $((100 + k))
+		# client: as in netns_setup, but acknowledging every segment
+		# at once (quickack): delayed ACKs would add 0 or 40 ms at
+		# random to each RTT and blur the paths' queueing delays
+		in_cli ip route add "$SRV_ADDR/32" via "198.18.$k.1" \
+			dev "c$k" metric $((100 + k)) quickack 1
+		in_cli ip route add "$SRV_ADDR/32" via "198.18.$k.1" \
+			dev "c$k" table $((100 + k)) quickack 1
+		in_cli ip rule add from "198.18.$k.2" table $((100 + k))
+	done
+}
+
+# netns_shape_routed K RATE LATENCY: tbf on the router's egress of path K
+# both ways (towards the client and towards the server), after the
+# server's capture point
+netns_shape_routed() {
+	local k=$1 rate=$2 lat=$3
+	in_rtr tc qdisc add dev "rc$k" root tbf rate "$rate" burst 16kb \
+		latency "$lat" || return 1
+	in_rtr tc qdisc add dev "rs$k" root tbf rate "$rate" burst 16kb \
+		latency "$lat"
+}
+
+# netns_client_rcvbuf BYTES: caps every client socket's receive buffer
+# (tcp_rmem of the client namespace), so a bulk flow to the client keeps a
+# window of a few segments in flight: with no propagation delay all of it
+# stands in the path's bottleneck queue, and every packet behind it waits
+# about window / (rate left to it), a stable queueing delay without netem
+netns_client_rcvbuf() {
+	in_cli sysctl -qw net.ipv4.tcp_rmem="4096 $1 $1"
+}
+
+# netns_loss_ports K PERCENT LOW-HIGH: as netns_loss, but only the TCP
+# segments of the server ports LOW-HIGH (data arriving at the client,
+# ACKs arriving at the server), so that other flows on the path, such as
+# the bulk flows of examples/mkdemo.sh, keep their standing queue
+netns_loss_ports() {
+	local k=$1 pct=$2 ports=$3 ns dev dir
+	for ns in "$NS_SRV:s$k:dport" "$NS_CLI:c$k:sport"; do
+		dir=${ns##*:}
+		ns=${ns%:*}
+		dev=${ns#*:}
+		ip netns exec "${ns%%:*}" nft add table inet mptk 2>/dev/null
+		ip netns exec "${ns%%:*}" nft add chain inet mptk in \
+			'{ type filter hook input priority 0; }' 2>/dev/null
+		ip netns exec "${ns%%:*}" nft add rule inet mptk in \
+			iifname "$dev" tcp "$dir" "$ports" \
+			numgen random mod 100 '<' "$pct" counter drop || return 1
+	done
 }
