@@ -516,7 +516,6 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct receiver rv;
-	struct sigaction sa;
 	int ch;
 
 	tk_std_options(argc, argv, synopsis);
@@ -531,11 +530,7 @@ main(int argc, char **argv)
 		tk_usage(synopsis);
 	live_opts_check(&rv.o, synopsis);
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	live_catch_signals(on_signal);
 
 	rv.paths = calloc(rv.o.npaths, sizeof(*rv.paths));
 	if (rv.paths == NULL)

@@ -58,8 +58,8 @@ live_take_tcpinfo(int *argc, char **argv, struct live_opts *o,
 	}
 }
 
-static unsigned
-parse_uint(const char *opt, const char *arg, unsigned lo, unsigned hi,
+unsigned
+live_parse_uint(const char *opt, const char *arg, unsigned lo, unsigned hi,
     const char *what)
 {
 	char *end;
@@ -150,14 +150,15 @@ live_opt(struct live_opts *o, int ch, char *arg)
 		o->host = arg;
 		break;
 	case 'p':
-		o->port = parse_uint("-p", arg, 1, 65535, "a port");
+		o->port = live_parse_uint("-p", arg, 1, 65535, "a port");
 		break;
 	case 'n':
-		o->npaths = parse_uint("-n", arg, 1, PATHS_MAX,
+		o->npaths = live_parse_uint("-n", arg, 1, PATHS_MAX,
 		    "a number of paths");
 		break;
 	case LIVE_OPT_STEP:
-		o->step = parse_uint("--step", arg, 1, 1000, "a port step");
+		o->step = live_parse_uint("--step", arg, 1, 1000,
+		    "a port step");
 		break;
 	case 'I':
 		o->nifaces = split_list("-I", arg, o->ifaces);
@@ -166,7 +167,7 @@ live_opt(struct live_opts *o, int ch, char *arg)
 		o->naddrs = split_list("-B", arg, o->addrs);
 		break;
 	case 's':
-		o->reclen = parse_uint("-s", arg, REC_HDR_LEN, 65536,
+		o->reclen = live_parse_uint("-s", arg, REC_HDR_LEN, 65536,
 		    "a record length");
 		break;
 	case 't':
@@ -264,6 +265,19 @@ live_opts_check(struct live_opts *o, const char *synopsis)
 	}
 	if (o->cc != NULL)
 		check_cc(o->cc);
+}
+
+void
+live_catch_signals(void (*handler)(int))
+{
+	struct sigaction sa;
+
+	/* no SA_RESTART: a blocked poll or connect returns to see the flag */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 unsigned

@@ -77,8 +77,19 @@ void live_take_tcpinfo(int *argc, char **argv, struct live_opts *o,
  */
 int live_opt(struct live_opts *o, int ch, char *arg);
 
+/*
+ * An option's number in lo..hi; anything else exits 2 with
+ * "prog: -b: 'x' is not a rate in kbit/s (1..10000000)" for what =
+ * "a rate in kbit/s".
+ */
+unsigned live_parse_uint(const char *opt, const char *arg, unsigned lo,
+    unsigned hi, const char *what);
+
 /* Checks the options together (role, list lengths, -C); exits on error. */
 void live_opts_check(struct live_opts *o, const char *synopsis);
+
+/* Calls `handler` on SIGINT and SIGTERM. */
+void live_catch_signals(void (*handler)(int));
 
 unsigned live_port(const struct live_opts *o, unsigned k);
 
