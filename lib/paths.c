@@ -390,6 +390,31 @@ live_tune(const struct live_opts *o, int fd, unsigned k)
 	return 0;
 }
 
+/* ss = `addr` (4 or 16 bytes by family; NULL: any address, which is all
+ * zero bytes in both families) and `port`; returns the length to bind. */
+static socklen_t
+sockaddr_set(struct sockaddr_storage *ss, int family, const uint8_t *addr,
+    unsigned port)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *in = (void *)ss;
+
+		in->sin_family = AF_INET;
+		if (addr != NULL)
+			memcpy(&in->sin_addr, addr, 4);
+		in->sin_port = htons((uint16_t)port);
+		return sizeof(*in);
+	}
+	struct sockaddr_in6 *in6 = (void *)ss;
+
+	in6->sin6_family = AF_INET6;
+	if (addr != NULL)
+		memcpy(&in6->sin6_addr, addr, 16);
+	in6->sin6_port = htons((uint16_t)port);
+	return sizeof(*in6);
+}
+
 int
 live_listen(const struct live_opts *o, unsigned k)
 {
@@ -398,46 +423,18 @@ live_listen(const struct live_opts *o, unsigned k)
 	unsigned port = live_port(o, k);
 	int fd, one = 1, zero = 0;
 
-	memset(&ss, 0, sizeof(ss));
 	if (o->naddrs > 0) {
 		struct cidr c;
 
 		cidr_parse(o->addrs[k], &c);	/* checked by live_opts_check */
-		if (c.family == AF_INET) {
-			struct sockaddr_in *in = (void *)&ss;
-
-			in->sin_family = AF_INET;
-			memcpy(&in->sin_addr, c.addr, 4);
-			in->sin_port = htons((uint16_t)port);
-			sslen = sizeof(*in);
-		} else {
-			struct sockaddr_in6 *in6 = (void *)&ss;
-
-			in6->sin6_family = AF_INET6;
-			memcpy(&in6->sin6_addr, c.addr, 16);
-			in6->sin6_port = htons((uint16_t)port);
-			sslen = sizeof(*in6);
-		}
-	} else {
-		/* any address, IPv4 and IPv6 on one socket */
-		struct sockaddr_in6 *in6 = (void *)&ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_addr = in6addr_any;
-		in6->sin6_port = htons((uint16_t)port);
-		sslen = sizeof(*in6);
-	}
+		sslen = sockaddr_set(&ss, c.family, c.addr, port);
+	} else	/* any address, IPv4 and IPv6 on one socket */
+		sslen = sockaddr_set(&ss, AF_INET6, NULL, port);
 	fd = open_socket(o, ss.ss_family, k);
 	if (fd == -1 && ss.ss_family == AF_INET6 && o->naddrs == 0 &&
 	    errno == EAFNOSUPPORT) {
 		/* no IPv6 here: listen on IPv4 only */
-		struct sockaddr_in *in = (void *)&ss;
-
-		memset(&ss, 0, sizeof(ss));
-		in->sin_family = AF_INET;
-		in->sin_addr.s_addr = htonl(INADDR_ANY);
-		in->sin_port = htons((uint16_t)port);
-		sslen = sizeof(*in);
+		sslen = sockaddr_set(&ss, AF_INET, NULL, port);
 		fd = open_socket(o, AF_INET, k);
 	}
 	if (fd == -1)

@@ -109,4 +109,24 @@ hex=$(tsh -r "$TMP/cap.pcap" -Y 'tcp.dstport == 3270 && tcp.len > 0' -T fields \
 born=$(awk -F@ '$1 == 3270 && $2 == 0 {print $3}' "$TMP/A.ul.send")
 is "$hex" "$(printf '%016x%08x01' "$born" 0)" \
 	"capture: record 0 on the wire is born@seq 0@flag 1 as udsend printed"
+# -B in the server role: each path listens on its own address (IPv4 or
+# IPv6); without -B, on every address, IPv4 and IPv6 on one socket.
+listening() {	# listening PORT ARGS...: udrecv -l's listening addresses
+	local p=$1 pid i out=
+	shift
+	$SRV timeout 10 "$BIN/udrecv" -l -p "$p" -n 2 -w 10 "$@" >/dev/null 2>&1 &
+	pid=$!
+	netns_track $pid
+	for i in $(seq 50); do
+		out=$($SRV ss -ltnH "sport >= :$p and sport <= :$((p + 2))" |
+			awk '{print $4}' | sort | tr '\n' ' ')
+		[ "$(echo $out | wc -w)" = 2 ] && break
+		sleep 0.1
+	done
+	kill $pid; wait $pid 2>/dev/null
+	echo "$out"
+}
+is "$(listening 3296 -B "$SRV_ADDR,::1")" "$SRV_ADDR:3296 [::1]:3298 " \
+	"udrecv -l -B: path 0 listens on $SRV_ADDR, path 1 on ::1"
+is "$(listening 3296)" "*:3296 *:3298 " "udrecv -l without -B: on every address"
 done_testing
