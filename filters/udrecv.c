@@ -494,17 +494,13 @@ summary(const struct receiver *rv)
 
 	for (unsigned k = 0; k < rv->o.npaths; k++) {
 		const struct path *p = &rv->paths[k];
-		double secs = p->records > 1 ?
-		    (double)(p->last_ns - p->first_ns) / 1e9 : 0;
+		char traffic[256];
 
-		fprintf(stderr, "udrecv: path %u: %" PRIu64 " records, %"
-		    PRIu64 " bytes, %.3f s, %.3f records/s, %.1f kbit/s, %"
-		    PRIu64 " gaps (%" PRIu64 " missing), %u refused, %s\n",
-		    p->port, p->records, p->bytes, secs,
-		    secs > 0 ? (double)(p->records - 1) / secs : 0,
-		    secs > 0 ? (double)(p->bytes - rv->o.reclen) * 8 / secs /
-		    1000 : 0, p->gaps, p->missing, p->refused,
-		    state_name[p->state]);
+		live_traffic(traffic, sizeof(traffic), p->records, p->bytes,
+		    p->first_ns, p->last_ns, rv->o.reclen);
+		fprintf(stderr, "udrecv: path %u: %s, %" PRIu64 " gaps (%"
+		    PRIu64 " missing), %u refused, %s\n", p->port, traffic,
+		    p->gaps, p->missing, p->refused, state_name[p->state]);
 	}
 }
 

@@ -545,16 +545,13 @@ summary(const struct sender *s)
 {
 	for (unsigned k = 0; k < s->o.npaths; k++) {
 		const struct path *p = &s->paths[k];
-		double secs = p->sent > 1 ?
-		    (double)(p->last_ns - p->first_ns) / 1e9 : 0;
+		char traffic[256];
 
-		fprintf(stderr, "udsend: path %u: %" PRIu64 " records, %"
-		    PRIu64 " bytes, %.3f s, %.3f records/s, %.1f kbit/s, %"
-		    PRIu64 " dropped, %" PRIu64 " unsent, %u refused\n",
-		    p->port, p->sent,
-		    p->bytes, secs, secs > 0 ? (double)(p->sent - 1) / secs : 0,
-		    secs > 0 ? (double)(p->bytes - s->o.reclen) * 8 / secs /
-		    1000 : 0, p->dropped, p->unsent, p->refused);
+		live_traffic(traffic, sizeof(traffic), p->sent, p->bytes,
+		    p->first_ns, p->last_ns, s->o.reclen);
+		fprintf(stderr, "udsend: path %u: %s, %" PRIu64 " dropped, %"
+		    PRIu64 " unsent, %u refused\n", p->port, traffic,
+		    p->dropped, p->unsent, p->refused);
 	}
 }
 

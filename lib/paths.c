@@ -2,6 +2,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -265,6 +266,18 @@ live_opts_check(struct live_opts *o, const char *synopsis)
 	}
 	if (o->cc != NULL)
 		check_cc(o->cc);
+}
+
+void
+live_traffic(char *buf, size_t len, uint64_t records, uint64_t bytes,
+    uint64_t first_ns, uint64_t last_ns, size_t reclen)
+{
+	double secs = records > 1 ? (double)(last_ns - first_ns) / 1e9 : 0;
+
+	snprintf(buf, len, "%" PRIu64 " records, %" PRIu64 " bytes, %.3f s, "
+	    "%.3f records/s, %.1f kbit/s", records, bytes, secs,
+	    secs > 0 ? (double)(records - 1) / secs : 0,
+	    secs > 0 ? (double)(bytes - reclen) * 8 / secs / 1000 : 0);
 }
 
 void
