@@ -7,7 +7,6 @@
  */
 #include <err.h>
 #include <inttypes.h>
-#include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,16 +15,17 @@
 #include "atcsv.h"
 #include "common.h"
 #include "labels.h"
+#include "rowconn.h"
 
 static const char synopsis[] = "[-L LABELS]";
 
-#define TH_SYN 0x02
-#define TH_ACK 0x10
+#define TH_FIN 0x01
+#define TH_RST 0x04
 
 /* One TCP connection: which path its frames count for. */
 struct conn {
-	char *key;
 	uint16_t server_port;
+	int started;		/* carried data or ended */
 };
 
 struct path {
@@ -41,24 +41,15 @@ struct paths {
 };
 
 struct cols {
-	int stream, src, dst, src6, dst6, sport, dport, len, flags, retx, fast;
+	struct rowconn_cols conn;
+	int sport, dport, len, flags, retx, fast;
 };
 
-static int
-conn_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct conn *)a)->key,
-	    ((const struct conn *)b)->key);
-}
-
-static void
-conn_free(void *p)
-{
-	struct conn *c = p;
-
-	free(c->key);
-	free(c);
-}
+/* What a row needs besides its columns: the connections seen so far. */
+struct conns {
+	struct rowconn_table *table;
+	struct rowconn_key key;
+};
 
 /*
  * Output order: with a label map its ports first, in file order, then the
@@ -95,38 +86,6 @@ path_get(struct paths *ps, uint16_t port)
 	return &ps->v[ps->n++];
 }
 
-/*
- * The connection a row belongs to: tshark's tcp.stream when there is one,
- * else the address and port pair, the same string whichever the direction.
- */
-static char *
-conn_key(const struct at_reader *r, const struct cols *c, uint64_t sport,
-    uint64_t dport)
-{
-	const char *src = at_get(r, c->src), *dst = at_get(r, c->dst);
-	char *key;
-	int n;
-
-	if (*at_get(r, c->stream) != '\0')
-		n = asprintf(&key, "s%s", at_get(r, c->stream));
-	else {
-		if (*src == '\0' && *dst == '\0') {
-			src = at_get(r, c->src6);
-			dst = at_get(r, c->dst6);
-		}
-		if (strcmp(src, dst) < 0 || (strcmp(src, dst) == 0 &&
-		    sport < dport))
-			n = asprintf(&key, "a%s@%" PRIu64 "@%s@%" PRIu64, src,
-			    sport, dst, dport);
-		else
-			n = asprintf(&key, "a%s@%" PRIu64 "@%s@%" PRIu64, dst,
-			    dport, src, sport);
-	}
-	if (n < 0)
-		err(EXIT_DATA, "out of memory");
-	return key;
-}
-
 static int
 get_port(const struct at_reader *r, int col, uint64_t *port)
 {
@@ -142,11 +101,13 @@ get_port(const struct at_reader *r, int col, uint64_t *port)
 
 /* Counts one row; 1 counted, 0 not TCP, -1 after a message. */
 static int
-count_row(const struct at_reader *r, const struct cols *c, void **conns,
-    struct paths *ps)
+count_row(const struct at_reader *r, const struct cols *c,
+    struct conns *conns, struct paths *ps)
 {
 	uint64_t sport, dport, len = 0, flags = 0;
-	struct conn probe, *conn, **found;
+	struct rowconn *entry;
+	struct conn *conn;
+	const char *key;
 	struct path *p;
 	int got_s, got_d, retx;
 
@@ -159,26 +120,24 @@ count_row(const struct at_reader *r, const struct cols *c, void **conns,
 	    at_get_u64(r, c->flags, &flags) < 0)
 		return -1;
 
-	probe.key = conn_key(r, c, sport, dport);
-	found = tsearch(&probe, conns, conn_cmp);
-	if (found == NULL)
-		err(EXIT_DATA, "out of memory");
-	if (*found == &probe) {
-		/* First frame of the connection decides its server port. */
+	key = rowconn_key(&conns->key, r, &c->conn, (unsigned)sport,
+	    (unsigned)dport);
+	if ((entry = rowconn_find(conns->table, key)) != NULL)
+		conn = rowconn_data(entry);
+	else {
 		if ((conn = malloc(sizeof(*conn))) == NULL)
 			err(EXIT_DATA, "out of memory");
-		conn->key = probe.key;
-		if ((flags & (TH_SYN | TH_ACK)) == TH_SYN)
-			conn->server_port = (uint16_t)dport;
-		else if ((flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
-			conn->server_port = (uint16_t)sport;
-		else
-			conn->server_port = (uint16_t)(sport < dport ? sport :
-			    dport);
-		*found = conn;
-	} else
-		free(probe.key);
-	conn = *found;
+		rowconn_add(conns->table, key, conn);
+	}
+	/* The first frame of a connection decides its server port; so does
+	 * a SYN opening a new connection on the same addresses and ports. */
+	if (entry == NULL || rowconn_reopens(flags, conn->started)) {
+		conn->server_port = (uint16_t)rowconn_server_port(flags,
+		    (unsigned)sport, (unsigned)dport);
+		conn->started = 0;
+	}
+	if (len > 0 || (flags & (TH_FIN | TH_RST)) != 0)
+		conn->started = 1;
 
 	retx = *at_get(r, c->retx) != '\0' || *at_get(r, c->fast) != '\0';
 	p = path_get(ps, conn->server_port);
@@ -241,7 +200,7 @@ print_paths(struct at_writer *w, struct paths *ps, struct labels *labels)
 
 /* Counts every row: 0, or -1 after a message. */
 static int
-count_rows(struct at_reader *r, void **conns, struct paths *ps,
+count_rows(struct at_reader *r, struct conns *conns, struct paths *ps,
     uint64_t *skipped)
 {
 	static const char *const need[] = { "tcp.srcport", "tcp.dstport",
@@ -252,11 +211,7 @@ count_rows(struct at_reader *r, void **conns, struct paths *ps,
 
 	if (at_require(r, need) != 0)
 		return -1;
-	c.stream = at_col(r, "tcp.stream");
-	c.src = at_col(r, "ip.src");
-	c.dst = at_col(r, "ip.dst");
-	c.src6 = at_col(r, "ipv6.src");
-	c.dst6 = at_col(r, "ipv6.dst");
+	rowconn_cols_find(&c.conn, r);
 	c.sport = at_col(r, "tcp.srcport");
 	c.dport = at_col(r, "tcp.dstport");
 	c.len = at_col(r, "tcp.len");
@@ -282,7 +237,7 @@ main(int argc, char **argv)
 	struct paths ps = { NULL, 0 };
 	struct labels *labels = NULL;
 	const char *label_file = NULL;
-	void *conns = NULL;
+	struct conns conns = { NULL, { NULL, 0 } };
 	uint64_t skipped = 0;
 	int ch, rc, status = 0;
 
@@ -305,10 +260,12 @@ main(int argc, char **argv)
 		labels_free(labels);
 		return EXIT_DATA;
 	}
+	conns.table = rowconn_table_new();
 	rc = count_rows(r, &conns, &ps, &skipped);
 	at_reader_free(r);
 	if (rc < 0) {
-		tdestroy(conns, conn_free);
+		rowconn_table_free(conns.table, free);
+		rowconn_key_free(&conns.key);
 		free(ps.v);
 		labels_free(labels);
 		return EXIT_DATA;
@@ -324,7 +281,8 @@ main(int argc, char **argv)
 		status = EXIT_DATA;
 	}
 	at_writer_free(&w);
-	tdestroy(conns, conn_free);
+	rowconn_table_free(conns.table, free);
+	rowconn_key_free(&conns.key);
 	free(ps.v);
 	labels_free(labels);
 	return status;

@@ -19,6 +19,7 @@
 #include "nstime.h"
 #include "reasm.h"
 #include "record.h"
+#include "rowconn.h"
 
 static const char synopsis[] =
     "[-s LEN] [-L LABELS] [-p PORTS] [-W SECONDS]";
@@ -65,8 +66,7 @@ struct half_ctx {
 
 /* A TCP connection: two directions, each maybe carrying records. */
 struct conn {
-	char *key;
-	struct conn *hnext;	/* hash chain */
+	struct rowconn *entry;	/* in the table of connections */
 	struct conn *prev, *next;	/* list of all */
 	unsigned port[2];	/* source port of direction 0, 1 */
 	unsigned server;	/* the path's name: the server port */
@@ -103,8 +103,7 @@ struct seqjoin {
 	int64_t lo, hi;
 	int started, emitted;
 	/* connections */
-	struct conn **hash;
-	size_t nhash, nconn;
+	struct rowconn_table *table;
 	struct conn *conns;
 	struct reasm_stats rs;
 	struct counts n;
@@ -454,60 +453,12 @@ join_push(struct seqjoin *sj, struct column *col, int64_t seq,
 
 /* ---- connections ---------------------------------------------------- */
 
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
-}
-
-static struct conn *
-conn_find(struct seqjoin *sj, const char *key)
-{
-	if (sj->nhash == 0)
-		return NULL;
-	for (struct conn *c = sj->hash[hash_str(key) % sj->nhash]; c != NULL;
-	    c = c->hnext)
-		if (strcmp(c->key, key) == 0)
-			return c;
-	return NULL;
-}
-
-static void
-hash_insert(struct seqjoin *sj, struct conn *c)
-{
-	size_t b = hash_str(c->key) % sj->nhash;
-
-	c->hnext = sj->hash[b];
-	sj->hash[b] = c;
-}
-
 static struct conn *
 conn_new(struct seqjoin *sj, const char *key)
 {
 	struct conn *c = xcalloc(1, sizeof(*c));
 
-	if ((c->key = strdup(key)) == NULL)
-		err(EXIT_DATA, "out of memory");
-	if (sj->nconn + 1 > sj->nhash) {
-		size_t n = sj->nhash ? sj->nhash * 2 : 64;
-		struct conn **old = sj->hash;
-		size_t nold = sj->nhash;
-
-		sj->hash = xcalloc(n, sizeof(*sj->hash));
-		sj->nhash = n;
-		for (size_t i = 0; i < nold; i++)
-			for (struct conn *p = old[i], *q; p != NULL; p = q) {
-				q = p->hnext;
-				hash_insert(sj, p);
-			}
-		free(old);
-	}
-	hash_insert(sj, c);
-	sj->nconn++;
+	c->entry = rowconn_add(sj->table, key, c);
 	c->next = sj->conns;
 	if (sj->conns != NULL)
 		sj->conns->prev = c;
@@ -518,21 +469,15 @@ conn_new(struct seqjoin *sj, const char *key)
 static void
 conn_free(struct seqjoin *sj, struct conn *c)
 {
-	struct conn **pp = &sj->hash[hash_str(c->key) % sj->nhash];
-
-	while (*pp != c)
-		pp = &(*pp)->hnext;
-	*pp = c->hnext;
+	rowconn_remove(sj->table, c->entry);
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
 		sj->conns = c->next;
 	if (c->next != NULL)
 		c->next->prev = c->prev;
-	sj->nconn--;
 	reasm_free(c->half[0]);
 	reasm_free(c->half[1]);
-	free(c->key);
 	free(c);
 }
 
@@ -661,14 +606,13 @@ sweep(struct seqjoin *sj, int eof)
 /* ---- input ----------------------------------------------------------- */
 
 enum { C_TIME, C_SPORT, C_DPORT, C_SEQ, C_ACK, C_LEN, C_FLAGS, C_RETX,
-    C_FRETX, C_PAYLOAD, C_STREAM, C_SRC, C_DST, C_SRC6, C_DST6, C_NCOL };
+    C_FRETX, C_PAYLOAD, C_NCOL };
 
 static const char *const pkt_names[] = {
 	"frame.time_epoch", "tcp.srcport", "tcp.dstport", "tcp.seq_raw",
 	"tcp.ack_raw", "tcp.len", "tcp.flags",
 	"tcp.analysis.retransmission", "tcp.analysis.fast_retransmission",
-	"tcp.payload", "tcp.stream", "ip.src", "ip.dst", "ipv6.src",
-	"ipv6.dst",
+	"tcp.payload",
 };
 
 #define TH_FIN	0x001
@@ -720,36 +664,6 @@ get_uint(const struct at_reader *r, int col, uint64_t max, int empty_ok,
 	return 0;
 }
 
-/* The connection key: tcp.stream, else both addresses and ports. */
-static void
-conn_key(const struct at_reader *r, const int *col, unsigned sport,
-    unsigned dport, char *key, size_t len)
-{
-	const char *stream = at_get(r, col[C_STREAM]);
-	const char *src, *dst;
-
-	if (*stream != '\0') {
-		size_t n = strlen(stream);
-
-		if (n + 2 > len)
-			n = len - 2;
-		key[0] = 's';	/* per row: no printf */
-		memcpy(key + 1, stream, n);
-		key[n + 1] = '\0';
-		return;
-	}
-	src = at_get(r, col[C_SRC]);
-	dst = at_get(r, col[C_DST]);
-	if (*src == '\0' && *dst == '\0') {
-		src = at_get(r, col[C_SRC6]);
-		dst = at_get(r, col[C_DST6]);
-	}
-	if (strcmp(src, dst) < 0 || (strcmp(src, dst) == 0 && sport < dport))
-		snprintf(key, len, "a%s|%u|%s|%u", src, sport, dst, dport);
-	else
-		snprintf(key, len, "a%s|%u|%s|%u", dst, dport, src, sport);
-}
-
 static int
 payload_ok(const struct at_reader *r, const char *hex, size_t *len)
 {
@@ -765,16 +679,18 @@ payload_ok(const struct at_reader *r, const char *hex, size_t *len)
 static int
 read_packets(struct seqjoin *sj, struct at_reader *r)
 {
-	const char *need[C_NCOL + 1];
+	const char *need[C_NCOL + 2];
 	int col[C_NCOL], rc, nneed = 0;
 	int64_t next_sweep = INT64_MIN;
+	struct rowconn_cols conncols;
+	struct rowconn_key key = { 0 };
 
-	for (int i = 0; i < C_NCOL; i++)
+	for (int i = 0; i < C_NCOL; i++) {
 		col[i] = at_col(r, pkt_names[i]);
-	for (int i = 0; i < C_STREAM; i++)
 		need[nneed++] = pkt_names[i];
-	if (col[C_STREAM] < 0 && (col[C_SRC] < 0 || col[C_DST] < 0) &&
-	    (col[C_SRC6] < 0 || col[C_DST6] < 0))
+	}
+	rowconn_cols_find(&conncols, r);
+	if (!rowconn_cols_enough(&conncols))
 		need[nneed++] = "tcp.stream";
 	need[nneed] = NULL;
 	if (at_require(r, need) != 0)
@@ -785,8 +701,9 @@ read_packets(struct seqjoin *sj, struct at_reader *r)
 		uint64_t sport, dport, seq, ack, len, flags;
 		int64_t t;
 		size_t hexlen;
-		char key[256];
+		struct rowconn *entry;
 		struct conn *c;
+		const char *k;
 		int d, retx;
 
 		if (*sp == '\0') {
@@ -805,34 +722,31 @@ read_packets(struct seqjoin *sj, struct at_reader *r)
 		    get_uint(r, col[C_ACK], UINT32_MAX, 1, &ack) != 0 ||
 		    get_uint(r, col[C_LEN], UINT32_MAX, 1, &len) != 0 ||
 		    get_uint(r, col[C_FLAGS], 0xfff, 0, &flags) != 0 ||
-		    payload_ok(r, at_get(r, col[C_PAYLOAD]), &hexlen) != 0)
-			return -1;
+		    payload_ok(r, at_get(r, col[C_PAYLOAD]), &hexlen) != 0) {
+			rc = -1;
+			break;
+		}
 		if (t > sj->now)
 			sj->now = t;
 		if (next_sweep == INT64_MIN)
 			next_sweep = sj->now + SWEEP_NS;
 		retx = *at_get(r, col[C_RETX]) != '\0' ||
 		    *at_get(r, col[C_FRETX]) != '\0';
-		conn_key(r, col, (unsigned)sport, (unsigned)dport, key,
-		    sizeof(key));
-		c = conn_find(sj, key);
-		if (c != NULL && (flags & (TH_SYN | TH_ACK)) == TH_SYN &&
-		    conn_started(c)) {
+		k = rowconn_key(&key, r, &conncols, (unsigned)sport,
+		    (unsigned)dport);
+		entry = rowconn_find(sj->table, k);
+		c = entry != NULL ? rowconn_data(entry) : NULL;
+		if (c != NULL && rowconn_reopens(flags, conn_started(c))) {
 			/* the same addresses and ports again: a new connection */
 			conn_retire(sj, c);
 			c = NULL;
 		}
 		if (c == NULL) {
-			c = conn_new(sj, key);
+			c = conn_new(sj, k);
 			c->port[0] = (unsigned)sport;
 			c->port[1] = (unsigned)dport;
-			if ((flags & (TH_SYN | TH_ACK)) == TH_SYN)
-				c->server = (unsigned)dport;
-			else if ((flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
-				c->server = (unsigned)sport;
-			else
-				c->server = (unsigned)(sport < dport ? sport :
-				    dport);
+			c->server = rowconn_server_port(flags, (unsigned)sport,
+			    (unsigned)dport);
 			c->ignored = !port_wanted(sj, c->server);
 		}
 		c->last = sj->now;
@@ -861,6 +775,7 @@ next:
 			next_sweep = sj->now + SWEEP_NS;
 		}
 	}
+	rowconn_key_free(&key);
 	return rc;
 }
 
@@ -1061,7 +976,7 @@ seqjoin_free(struct seqjoin *sj)
 		free(sj->cols[i]);
 	}
 	free(sj->cols);
-	free(sj->hash);
+	rowconn_table_free(sj->table, NULL);
 	free(sj->meta);
 	free(sj->portset);
 	labels_free(sj->labels);
@@ -1078,6 +993,7 @@ main(int argc, char **argv)
 
 	tk_std_options(argc, argv, synopsis);
 	sj = xcalloc(1, sizeof(*sj));
+	sj->table = rowconn_table_new();
 	parse_options(sj, argc, argv);
 	at_writer_init(&sj->w, stdout);
 	if ((r = at_reader_open(stdin, NULL)) == NULL) {

@@ -494,17 +494,13 @@ summary(const struct receiver *rv)
 
 	for (unsigned k = 0; k < rv->o.npaths; k++) {
 		const struct path *p = &rv->paths[k];
-		double secs = p->records > 1 ?
-		    (double)(p->last_ns - p->first_ns) / 1e9 : 0;
+		char traffic[256];
 
-		fprintf(stderr, "udrecv: path %u: %" PRIu64 " records, %"
-		    PRIu64 " bytes, %.3f s, %.3f records/s, %.1f kbit/s, %"
-		    PRIu64 " gaps (%" PRIu64 " missing), %u refused, %s\n",
-		    p->port, p->records, p->bytes, secs,
-		    secs > 0 ? (double)(p->records - 1) / secs : 0,
-		    secs > 0 ? (double)(p->bytes - rv->o.reclen) * 8 / secs /
-		    1000 : 0, p->gaps, p->missing, p->refused,
-		    state_name[p->state]);
+		live_traffic(traffic, sizeof(traffic), p->records, p->bytes,
+		    p->first_ns, p->last_ns, rv->o.reclen);
+		fprintf(stderr, "udrecv: path %u: %s, %" PRIu64 " gaps (%"
+		    PRIu64 " missing), %u refused, %s\n", p->port, traffic,
+		    p->gaps, p->missing, p->refused, state_name[p->state]);
 	}
 }
 
@@ -516,7 +512,6 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct receiver rv;
-	struct sigaction sa;
 	int ch;
 
 	tk_std_options(argc, argv, synopsis);
@@ -531,11 +526,7 @@ main(int argc, char **argv)
 		tk_usage(synopsis);
 	live_opts_check(&rv.o, synopsis);
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	live_catch_signals(on_signal);
 
 	rv.paths = calloc(rv.o.npaths, sizeof(*rv.paths));
 	if (rv.paths == NULL)

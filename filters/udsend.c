@@ -545,16 +545,13 @@ summary(const struct sender *s)
 {
 	for (unsigned k = 0; k < s->o.npaths; k++) {
 		const struct path *p = &s->paths[k];
-		double secs = p->sent > 1 ?
-		    (double)(p->last_ns - p->first_ns) / 1e9 : 0;
+		char traffic[256];
 
-		fprintf(stderr, "udsend: path %u: %" PRIu64 " records, %"
-		    PRIu64 " bytes, %.3f s, %.3f records/s, %.1f kbit/s, %"
-		    PRIu64 " dropped, %" PRIu64 " unsent, %u refused\n",
-		    p->port, p->sent,
-		    p->bytes, secs, secs > 0 ? (double)(p->sent - 1) / secs : 0,
-		    secs > 0 ? (double)(p->bytes - s->o.reclen) * 8 / secs /
-		    1000 : 0, p->dropped, p->unsent, p->refused);
+		live_traffic(traffic, sizeof(traffic), p->sent, p->bytes,
+		    p->first_ns, p->last_ns, s->o.reclen);
+		fprintf(stderr, "udsend: path %u: %s, %" PRIu64 " dropped, %"
+		    PRIu64 " unsent, %u refused\n", p->port, traffic,
+		    p->dropped, p->unsent, p->refused);
 	}
 }
 
@@ -567,9 +564,6 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sender s;
-	struct sigaction sa;
-	unsigned long v;
-	char *end;
 	int ch;
 
 	tk_std_options(argc, argv, synopsis);
@@ -585,22 +579,12 @@ main(int argc, char **argv)
 			continue;
 		switch (ch) {
 		case 'b':
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || errno != 0 ||
-			    optarg[0] == '-' || v < 1 || v > 10000000)
-				errx(EXIT_USAGE, "-b: '%s' is not a rate in "
-				    "kbit/s (1..10000000)", optarg);
-			s.kbps = (unsigned)v;
+			s.kbps = live_parse_uint("-b", optarg, 1, 10000000,
+			    "a rate in kbit/s");
 			break;
 		case 'q':
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || errno != 0 ||
-			    optarg[0] == '-' || v < 1 || v > 1000000)
-				errx(EXIT_USAGE, "-q: '%s' is not a number of "
-				    "records (1..1000000)", optarg);
-			s.qmax = v;
+			s.qmax = live_parse_uint("-q", optarg, 1, 1000000,
+			    "a number of records");
 			break;
 		case OPT_US:
 			s.us = 1;
@@ -613,11 +597,7 @@ main(int argc, char **argv)
 		tk_usage(synopsis);
 	live_opts_check(&s.o, synopsis);
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	live_catch_signals(on_signal);
 	/* wake-ups as close to the deadline as the timer allows */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 

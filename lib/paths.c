@@ -2,6 +2,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -58,8 +59,8 @@ live_take_tcpinfo(int *argc, char **argv, struct live_opts *o,
 	}
 }
 
-static unsigned
-parse_uint(const char *opt, const char *arg, unsigned lo, unsigned hi,
+unsigned
+live_parse_uint(const char *opt, const char *arg, unsigned lo, unsigned hi,
     const char *what)
 {
 	char *end;
@@ -150,14 +151,15 @@ live_opt(struct live_opts *o, int ch, char *arg)
 		o->host = arg;
 		break;
 	case 'p':
-		o->port = parse_uint("-p", arg, 1, 65535, "a port");
+		o->port = live_parse_uint("-p", arg, 1, 65535, "a port");
 		break;
 	case 'n':
-		o->npaths = parse_uint("-n", arg, 1, PATHS_MAX,
+		o->npaths = live_parse_uint("-n", arg, 1, PATHS_MAX,
 		    "a number of paths");
 		break;
 	case LIVE_OPT_STEP:
-		o->step = parse_uint("--step", arg, 1, 1000, "a port step");
+		o->step = live_parse_uint("--step", arg, 1, 1000,
+		    "a port step");
 		break;
 	case 'I':
 		o->nifaces = split_list("-I", arg, o->ifaces);
@@ -166,7 +168,7 @@ live_opt(struct live_opts *o, int ch, char *arg)
 		o->naddrs = split_list("-B", arg, o->addrs);
 		break;
 	case 's':
-		o->reclen = parse_uint("-s", arg, REC_HDR_LEN, 65536,
+		o->reclen = live_parse_uint("-s", arg, REC_HDR_LEN, 65536,
 		    "a record length");
 		break;
 	case 't':
@@ -264,6 +266,31 @@ live_opts_check(struct live_opts *o, const char *synopsis)
 	}
 	if (o->cc != NULL)
 		check_cc(o->cc);
+}
+
+void
+live_traffic(char *buf, size_t len, uint64_t records, uint64_t bytes,
+    uint64_t first_ns, uint64_t last_ns, size_t reclen)
+{
+	double secs = records > 1 ? (double)(last_ns - first_ns) / 1e9 : 0;
+
+	snprintf(buf, len, "%" PRIu64 " records, %" PRIu64 " bytes, %.3f s, "
+	    "%.3f records/s, %.1f kbit/s", records, bytes, secs,
+	    secs > 0 ? (double)(records - 1) / secs : 0,
+	    secs > 0 ? (double)(bytes - reclen) * 8 / secs / 1000 : 0);
+}
+
+void
+live_catch_signals(void (*handler)(int))
+{
+	struct sigaction sa;
+
+	/* no SA_RESTART: a blocked poll or connect returns to see the flag */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 unsigned
@@ -376,6 +403,31 @@ live_tune(const struct live_opts *o, int fd, unsigned k)
 	return 0;
 }
 
+/* ss = `addr` (4 or 16 bytes by family; NULL: any address, which is all
+ * zero bytes in both families) and `port`; returns the length to bind. */
+static socklen_t
+sockaddr_set(struct sockaddr_storage *ss, int family, const uint8_t *addr,
+    unsigned port)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *in = (void *)ss;
+
+		in->sin_family = AF_INET;
+		if (addr != NULL)
+			memcpy(&in->sin_addr, addr, 4);
+		in->sin_port = htons((uint16_t)port);
+		return sizeof(*in);
+	}
+	struct sockaddr_in6 *in6 = (void *)ss;
+
+	in6->sin6_family = AF_INET6;
+	if (addr != NULL)
+		memcpy(&in6->sin6_addr, addr, 16);
+	in6->sin6_port = htons((uint16_t)port);
+	return sizeof(*in6);
+}
+
 int
 live_listen(const struct live_opts *o, unsigned k)
 {
@@ -384,46 +436,18 @@ live_listen(const struct live_opts *o, unsigned k)
 	unsigned port = live_port(o, k);
 	int fd, one = 1, zero = 0;
 
-	memset(&ss, 0, sizeof(ss));
 	if (o->naddrs > 0) {
 		struct cidr c;
 
 		cidr_parse(o->addrs[k], &c);	/* checked by live_opts_check */
-		if (c.family == AF_INET) {
-			struct sockaddr_in *in = (void *)&ss;
-
-			in->sin_family = AF_INET;
-			memcpy(&in->sin_addr, c.addr, 4);
-			in->sin_port = htons((uint16_t)port);
-			sslen = sizeof(*in);
-		} else {
-			struct sockaddr_in6 *in6 = (void *)&ss;
-
-			in6->sin6_family = AF_INET6;
-			memcpy(&in6->sin6_addr, c.addr, 16);
-			in6->sin6_port = htons((uint16_t)port);
-			sslen = sizeof(*in6);
-		}
-	} else {
-		/* any address, IPv4 and IPv6 on one socket */
-		struct sockaddr_in6 *in6 = (void *)&ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_addr = in6addr_any;
-		in6->sin6_port = htons((uint16_t)port);
-		sslen = sizeof(*in6);
-	}
+		sslen = sockaddr_set(&ss, c.family, c.addr, port);
+	} else	/* any address, IPv4 and IPv6 on one socket */
+		sslen = sockaddr_set(&ss, AF_INET6, NULL, port);
 	fd = open_socket(o, ss.ss_family, k);
 	if (fd == -1 && ss.ss_family == AF_INET6 && o->naddrs == 0 &&
 	    errno == EAFNOSUPPORT) {
 		/* no IPv6 here: listen on IPv4 only */
-		struct sockaddr_in *in = (void *)&ss;
-
-		memset(&ss, 0, sizeof(ss));
-		in->sin_family = AF_INET;
-		in->sin_addr.s_addr = htonl(INADDR_ANY);
-		in->sin_port = htons((uint16_t)port);
-		sslen = sizeof(*in);
+		sslen = sockaddr_set(&ss, AF_INET, NULL, port);
 		fd = open_socket(o, AF_INET, k);
 	}
 	if (fd == -1)

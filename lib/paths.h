@@ -77,8 +77,28 @@ void live_take_tcpinfo(int *argc, char **argv, struct live_opts *o,
  */
 int live_opt(struct live_opts *o, int ch, char *arg);
 
+/*
+ * An option's number in lo..hi; anything else exits 2 with
+ * "prog: -b: 'x' is not a rate in kbit/s (1..10000000)" for what =
+ * "a rate in kbit/s".
+ */
+unsigned live_parse_uint(const char *opt, const char *arg, unsigned lo,
+    unsigned hi, const char *what);
+
 /* Checks the options together (role, list lengths, -C); exits on error. */
 void live_opts_check(struct live_opts *o, const char *synopsis);
+
+/*
+ * A path's traffic for the end-of-run summary:
+ * "250 records, 100400 bytes, 1.992 s, 125.000 records/s, 400.0 kbit/s".
+ * Rates run from the first record to the last, so the first record's bytes
+ * are not counted in them; with fewer than two records they are 0.
+ */
+void live_traffic(char *buf, size_t len, uint64_t records, uint64_t bytes,
+    uint64_t first_ns, uint64_t last_ns, size_t reclen);
+
+/* Calls `handler` on SIGINT and SIGTERM. */
+void live_catch_signals(void (*handler)(int));
 
 unsigned live_port(const struct live_opts *o, unsigned k);
 

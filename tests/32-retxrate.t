@@ -47,6 +47,26 @@ out=$("$TOOLS/atcat" frame.number ip.src ip.dst tcp.srcport tcp.dstport tcp.len 
     tcp.analysis.retransmission tcp.analysis.fast_retransmission <"$TMP/rows" | "$X" 2>/dev/null)
 is "$out" "$want" "without tcp.stream: the same counts"
 
+# Without tcp.stream, the same pair again: after the first connection (SYN
+# to 5000) carried data and ended, a SYN from the other side opens a new one
+# whose path is 40000, as seqjoin has it; its retransmitted SYN, before any
+# data, keeps that.
+cat >"$TMP/reuse" <<'R'
+ip.src@ip.dst@tcp.srcport@tcp.dstport@tcp.len@tcp.flags@tcp.analysis.retransmission@tcp.analysis.fast_retransmission
+10.0.0.2@10.0.0.1@40000@5000@0@0x0002@@
+10.0.0.1@10.0.0.2@5000@40000@0@0x0012@@
+10.0.0.2@10.0.0.1@40000@5000@100@0x0018@@
+10.0.0.2@10.0.0.1@40000@5000@0@0x0011@@
+10.0.0.1@10.0.0.2@5000@40000@0@0x0011@@
+10.0.0.1@10.0.0.2@5000@40000@0@0x0002@@
+10.0.0.1@10.0.0.2@5000@40000@0@0x0002@1@
+10.0.0.2@10.0.0.1@40000@5000@0@0x0012@@
+10.0.0.1@10.0.0.2@5000@40000@200@0x0018@@
+R
+is "$("$X" <"$TMP/reuse" 2>&1)" 'path@frames@retx_frames@frame_rate@segments@retx_segments@segment_rate@bytes@retx_bytes@byte_rate
+5000@5@0@0.000000@1@0@0.000000@100@0@0.000000
+40000@4@1@0.250000@1@0@0.000000@200@0@0.000000' "a new SYN on a reused pair names the new connection's path"
+
 # -L: labels, the map's ports first in file order, then the rest by port.
 printf '7000@TW LTE\n5000@CHT NR\n' >"$TMP/labels"
 out=$("$X" -L "$TMP/labels" <"$TMP/rows" 2>/dev/null | cut -d@ -f1-3)

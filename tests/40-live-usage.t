@@ -37,6 +37,7 @@ for p in udsend udrecv; do
 	t $p 2 "usage: $p" -l -p 3270 extra
 done
 t udsend 2 "udsend: -b: '0' is not a rate" -l -p 3271 -b 0
+t udsend 2 "udsend: -q: '0' is not a number of records \\(1\\.\\.1000000\\)" -l -p 3271 -q 0
 t udsend 2 "udsend: -q: 'x' is not a number" -l -p 3271 -q x
 t udrecv 2 "usage: udrecv" -l -p 3270 -b 100
 done_testing

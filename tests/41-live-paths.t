@@ -70,6 +70,11 @@ for r in A:3270:2 B:3280:3; do
 		is "$bad" "" "$name $dir: one-way delays within 0..2000 ms"
 	done
 done
+# The summary's rates, from the first record to the last: udsend paces
+# 400 kbit/s, 125 records/s, on the fast path.
+rates=$(sed -n 's/^udsend: path 3270: [0-9]* records, [0-9]* bytes, [0-9.]* s, \([0-9.]*\) records\/s, \([0-9.]*\) kbit\/s,.*/\1 \2/p' "$TMP/A.ul.send.err")
+is "$(echo "$rates" | awk '{print ($1 > 120 && $1 < 130 && $2 > 384 && $2 < 416) ? "ok" : $0}')" ok \
+	"udsend's summary: about 125 records/s and 400 kbit/s on path 3270 ($rates)"
 like "$(cat "$TMP/A.ul.recv")" "^path@seq@born@time@owd" "udrecv header"
 like "$(head -2 "$TMP/A.ul.recv" | tail -1)" \
 	'^3270@0@[0-9]{13}@[0-9]{10}\.[0-9]{9}@[0-9]+\.[0-9]{3}$' "udrecv line format"
@@ -109,4 +114,24 @@ hex=$(tsh -r "$TMP/cap.pcap" -Y 'tcp.dstport == 3270 && tcp.len > 0' -T fields \
 born=$(awk -F@ '$1 == 3270 && $2 == 0 {print $3}' "$TMP/A.ul.send")
 is "$hex" "$(printf '%016x%08x01' "$born" 0)" \
 	"capture: record 0 on the wire is born@seq 0@flag 1 as udsend printed"
+# -B in the server role: each path listens on its own address (IPv4 or
+# IPv6); without -B, on every address, IPv4 and IPv6 on one socket.
+listening() {	# listening PORT ARGS...: udrecv -l's listening addresses
+	local p=$1 pid i out=
+	shift
+	$SRV timeout 10 "$BIN/udrecv" -l -p "$p" -n 2 -w 10 "$@" >/dev/null 2>&1 &
+	pid=$!
+	netns_track $pid
+	for i in $(seq 50); do
+		out=$($SRV ss -ltnH "sport >= :$p and sport <= :$((p + 2))" |
+			awk '{print $4}' | sort | tr '\n' ' ')
+		[ "$(echo $out | wc -w)" = 2 ] && break
+		sleep 0.1
+	done
+	kill $pid; wait $pid 2>/dev/null
+	echo "$out"
+}
+is "$(listening 3296 -B "$SRV_ADDR,::1")" "$SRV_ADDR:3296 [::1]:3298 " \
+	"udrecv -l -B: path 0 listens on $SRV_ADDR, path 1 on ::1"
+is "$(listening 3296)" "*:3296 *:3298 " "udrecv -l without -B: on every address"
 done_testing
