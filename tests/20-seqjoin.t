@@ -6,16 +6,6 @@
 . "$(dirname "$0")/tap.sh"
 M=$TOOLS/mkflows
 S=$BIN/seqjoin
-FIELDS="frame.number frame.time ip.src ip.dst _ws.col.Protocol frame.len
-tcp.analysis.acks_frame tcp.seq_raw tcp.len tcp.analysis.ack_rtt tcp.srcport
-tcp.dstport tcp.analysis.bytes_in_flight tcp.analysis.retransmission
-tcp.analysis.fast_retransmission tcp.analysis.out_of_order tcp.payload
-frame.time_epoch tcp.stream tcp.ack_raw tcp.flags"
-tshark_rows() {
-	local args=() f
-	for f in $FIELDS; do args+=(-e "$f"); done
-	tsh -r "$1" -T fields -E header=y -E separator=@ "${args[@]}"
-}
 NOSTREAM="frame.time_epoch ip.src ip.dst tcp.srcport tcp.dstport tcp.seq_raw
 tcp.ack_raw tcp.len tcp.flags tcp.analysis.retransmission
 tcp.analysis.fast_retransmission tcp.payload"

@@ -9,17 +9,10 @@
 need_captures redundant
 need_tshark
 S=$BIN/seqjoin
-FIELDS="frame.number frame.time ip.src ip.dst _ws.col.Protocol frame.len
-tcp.analysis.acks_frame tcp.seq_raw tcp.len tcp.analysis.ack_rtt tcp.srcport
-tcp.dstport tcp.analysis.bytes_in_flight tcp.analysis.retransmission
-tcp.analysis.fast_retransmission tcp.analysis.out_of_order tcp.payload
-frame.time_epoch tcp.stream tcp.ack_raw tcp.flags"
-args=()
-for f in $FIELDS; do args+=(-e "$f"); done
 
 for cap in "$CAPS"/redundant/*.pcap; do
 	b=$(basename "$cap" .pcap)
-	tsh -r "$cap" -T fields -E header=y -E separator=@ "${args[@]}" >"$TMP/$b.rows"
+	tshark_rows "$cap" >"$TMP/$b.rows"
 	"$S" <"$TMP/$b.rows" >"$TMP/$b.out" 2>"$TMP/$b.err"
 	is "$?:$(cat "$TMP/$b.err")" "0:" "$b: exit 0, nothing unusable"
 

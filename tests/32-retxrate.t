@@ -99,13 +99,10 @@ is "$(printf '%s\n1@2@3@0x10@\n' "$H" | err)" "1:retxrate: line 2: 5 fields, the
 # per server port (3270-3279) from tshark's output.
 [ -d "$CAPS/redundant" ] && command -v tshark >/dev/null 2>&1 || {
 	skip "no redundant captures or no tshark"; done_testing; exit; }
-FIELDS="frame.number frame.time ip.src ip.dst _ws.col.Protocol frame.len tcp.analysis.acks_frame tcp.seq_raw tcp.len tcp.analysis.ack_rtt tcp.srcport tcp.dstport tcp.analysis.bytes_in_flight tcp.analysis.retransmission tcp.analysis.fast_retransmission tcp.analysis.out_of_order tcp.payload frame.time_epoch tcp.stream tcp.ack_raw tcp.flags"
-E=""; for f in $FIELDS; do E="$E -e $f"; done
 count='{ p = ($1 >= 3270 && $1 <= 3279) ? $1 : $2 }'
 for cap in "$CAPS"/redundant/*.pcap; do
 	name=$(basename "$cap")
-	# shellcheck disable=SC2086
-	tsh -r "$cap" -T fields -E header=y -E separator=@ $E >"$TMP/t.csv"
+	tshark_rows "$cap" >"$TMP/t.csv"
 	tsh -r "$cap" -T fields -E separator=@ -e tcp.srcport -e tcp.dstport -e tcp.len \
 	    | awk -F@ "$count"' { f[p]++; if ($3 > 0) { s[p]++; b[p] += $3 } }
 		END { for (p in f) print p, f[p], s[p], b[p] }' | sort >"$TMP/all"

@@ -13,7 +13,6 @@ CMP=$TOP/tests/ref/statcmp.py
 
 # What the reference reads, and what seqjoin reads (pcap2csv's default fields).
 REF_FIELDS="frame.time_epoch tcp.stream tcp.srcport tcp.dstport tcp.seq_raw tcp.ack_raw tcp.len tcp.flags tcp.analysis.retransmission tcp.analysis.fast_retransmission tcp.payload"
-PCAP2CSV_FIELDS="frame.number frame.time ip.src ip.dst _ws.col.Protocol frame.len tcp.analysis.acks_frame tcp.seq_raw tcp.len tcp.analysis.ack_rtt tcp.srcport tcp.dstport tcp.analysis.bytes_in_flight tcp.analysis.retransmission tcp.analysis.fast_retransmission tcp.analysis.out_of_order tcp.payload frame.time_epoch tcp.stream tcp.ack_raw tcp.flags"
 fields() { for f in "$@"; do printf -- ' -e %s' "$f"; done; }
 
 # compare NAME WANT GOT: statcmp, its differences shown as diagnostics.
@@ -48,7 +47,7 @@ for cap in "$CAPS"/redundant/*.pcap; do
 		continue
 	fi
 	# shellcheck disable=SC2046
-	tsh -r "$cap" -T fields -E header=y -E separator=@ $(fields $PCAP2CSV_FIELDS) >"$TMP/t.csv"
+	tshark_rows "$cap" >"$TMP/t.csv"
 	"$BIN/seqjoin" <"$TMP/t.csv" >"$TMP/joined" 2>"$TMP/seqjoin.err"
 	is "$?" 0 "$name: seqjoin exits 0"
 	is "$(head -1 "$TMP/joined")" "$(head -1 "$TMP/ref.records")" "$name: seqjoin's header has the reference's paths in order"

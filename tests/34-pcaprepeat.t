@@ -44,10 +44,7 @@ is "$n3" "$((2 * n1 + 1))" "every path has 2 x $n1 records plus the former end r
 is "$(cut -d@ -f1 "$TMP/want.records" | tail -n +2 | awk 'NR - 1 != $1' | head -1)" "" "record numbers go on without a gap across the copies"
 
 if [ -x "$BIN/seqjoin" ]; then
-	PCAP2CSV_FIELDS="frame.number frame.time ip.src ip.dst _ws.col.Protocol frame.len tcp.analysis.acks_frame tcp.seq_raw tcp.len tcp.analysis.ack_rtt tcp.srcport tcp.dstport tcp.analysis.bytes_in_flight tcp.analysis.retransmission tcp.analysis.fast_retransmission tcp.analysis.out_of_order tcp.payload frame.time_epoch tcp.stream tcp.ack_raw tcp.flags"
-	E=""; for f in $PCAP2CSV_FIELDS; do E="$E -e $f"; done
-	# shellcheck disable=SC2086
-	tsh -r "$TMP/rep.pcap" -T fields -E header=y -E separator=@ $E | "$BIN/seqjoin" >"$TMP/joined" 2>/dev/null
+	tshark_rows "$TMP/rep.pcap" | "$BIN/seqjoin" >"$TMP/joined" 2>/dev/null
 	python3 "$TOP/tests/ref/reccmp.py" "$TMP/want.records" "$TMP/joined" >"$TMP/diff"; rc=$?
 	[ $rc -eq 0 ] || sed 's/^/# /' "$TMP/diff"
 	ok $rc "seqjoin on the repeated capture: every record equals the reference's"

@@ -80,3 +80,25 @@ need_tshark() {
 tsh() {
 	tshark "$@" 2>/dev/null
 }
+
+# pcap2csv's default fields (DESIGN.md): what the analysis filters read.
+PCAP2CSV_FIELDS="frame.number frame.time ip.src ip.dst _ws.col.Protocol
+frame.len tcp.analysis.acks_frame tcp.seq_raw tcp.len tcp.analysis.ack_rtt
+tcp.srcport tcp.dstport tcp.analysis.bytes_in_flight
+tcp.analysis.retransmission tcp.analysis.fast_retransmission
+tcp.analysis.out_of_order tcp.payload frame.time_epoch tcp.stream
+tcp.ack_raw tcp.flags"
+
+# tshark_fields CAPTURE FIELD...: tshark's '@' rows of those fields, header first
+tshark_fields() {
+	local cap=$1 args=() f
+	shift
+	for f in "$@"; do args+=(-e "$f"); done
+	tsh -r "$cap" -T fields -E header=y -E separator=@ "${args[@]}"
+}
+
+# tshark_rows CAPTURE: from tshark, the rows pcap2csv prints by default
+tshark_rows() {
+	# shellcheck disable=SC2086
+	tshark_fields "$1" $PCAP2CSV_FIELDS
+}
