@@ -292,9 +292,9 @@ main(int argc, char **argv)
 	if (r.analyse && (r.tcp = tcp_table_new()) == NULL)
 		err(EXIT_DATA, NULL);
 
-	if (setvbuf(stdout, NULL, _IOFBF, OUT_BUFSIZE) != 0)
-		err(EXIT_DATA, "stdout");
+	/* rows are most of the work: gather them, write them in big blocks */
 	at_writer_init(&r.out, stdout);
+	at_writer_batch(&r.out, OUT_BUFSIZE);
 	if (header) {
 		for (size_t i = 0; i < r.nfields; i++)
 			at_put(&r.out, field_name(r.fields[i]));

@@ -508,23 +508,41 @@ at_putf(struct at_writer *w, const char *fmt, ...)
 	w->len += (size_t)n;
 }
 
+void
+at_writer_batch(struct at_writer *w, size_t bytes)
+{
+	w->batch = bytes;
+}
+
+/* Hands the whole rows held to stdio. */
+static int
+put_rows(struct at_writer *w)
+{
+	size_t n = w->row;
+
+	if (n == 0)
+		return 0;
+	w->row = 0;
+	w->len = 0;
+	return fwrite(w->buf, 1, n, w->fp) == n ? 0 : -1;
+}
+
 int
 at_end(struct at_writer *w)
 {
-	size_t n;
-
 	reserve(w, 1);
 	w->buf[w->len++] = '\n';
-	n = fwrite(w->buf, 1, w->len, w->fp);
-	w->len = 0;
+	w->row = w->len;
 	w->ncol = 0;
-	return n == 0 && ferror(w->fp) ? -1 : 0;
+	if (w->len < w->batch)
+		return 0;
+	return put_rows(w);
 }
 
 int
 at_flush(struct at_writer *w)
 {
-	if (fflush(w->fp) != 0 || ferror(w->fp))
+	if (put_rows(w) != 0 || fflush(w->fp) != 0 || ferror(w->fp))
 		return -1;
 	return 0;
 }

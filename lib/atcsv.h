@@ -71,6 +71,8 @@ struct at_writer {
 	char *buf;
 	size_t len, cap;
 	size_t ncol;		/* fields so far in the current row */
+	size_t row;		/* where the current row starts in buf */
+	size_t batch;		/* hold whole rows up to this many bytes */
 };
 
 void at_writer_init(struct at_writer *w, FILE *fp);
@@ -87,9 +89,19 @@ char *at_field(struct at_writer *w, size_t n);
 /* Appends one field formatted by printf; numbers need no quoting. */
 void at_putf(struct at_writer *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Ends the row and hands the whole line to stdio.  -1 on write error. */
+/*
+ * Ends the row and hands the whole line to stdio (with a batch set, once
+ * that many bytes of whole rows are held).  -1 on write error.
+ */
 int at_end(struct at_writer *w);
-/* Flushes; -1 (with errno) if anything written so far failed. */
+/*
+ * Holds whole rows up to `bytes` before writing them with one fwrite, which
+ * stdio passes straight to write(2): for a filter whose output is its bulk
+ * (pcap2csv), this saves copying every row into stdio's buffer.  Only for
+ * callers that end with at_flush(): rows held are not written at exit().
+ */
+void at_writer_batch(struct at_writer *w, size_t bytes);
+/* Writes rows held, flushes; -1 (with errno) if anything written failed. */
 int at_flush(struct at_writer *w);
 
 #endif
