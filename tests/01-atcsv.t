@@ -32,4 +32,10 @@ is "$out" $'a@b\n1@2\n3@4\n5@6' "a bare CR ends a row as libcsv does; a last lin
 
 printf 'a@b\n1@2\nx"y@3\n' | "$A" >/dev/null 2>"$TMP/err"; rc=$?
 like "$rc:$(cat "$TMP/err")" '^1:atcat: line 3: ' "a quote inside an unquoted field is an error (libcsv strict)"
+printf 'a@b\n' >"$TMP/in"
+for i in $(seq 500); do printf '%d@"x@%d"\n' $i $i; done >>"$TMP/in"
+"$A" <"$TMP/in" >"$TMP/plain"
+ATCAT_BATCH=100 "$A" <"$TMP/in" >"$TMP/batched"; rc=$?
+cmp -s "$TMP/plain" "$TMP/batched"
+is "$rc:$?:$(wc -l <"$TMP/batched")" "0:0:501" "rows held in batches come out whole, the same, all of them"
 done_testing

@@ -1,6 +1,7 @@
 /*
  * atcat: drives lib/atcsv for tests.  Reads an '@' stream on stdin and
  * writes the columns named in argv (all without arguments) back out.
+ * ATCAT_BATCH=N in the environment holds N bytes of rows per write.
  */
 #include <stdlib.h>
 
@@ -28,6 +29,8 @@ main(int argc, char **argv)
 			cols[ncols++] = (int)i;
 	}
 	at_writer_init(&w, stdout);
+	if (getenv("ATCAT_BATCH") != NULL)
+		at_writer_batch(&w, strtoul(getenv("ATCAT_BATCH"), NULL, 10));
 	for (int i = 0; i < ncols; i++)
 		at_put(&w, at_colname(r, (size_t)cols[i]));
 	at_end(&w);
