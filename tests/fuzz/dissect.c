@@ -75,7 +75,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dissection d;
 	struct tcp_seg seg;
 	struct tcp_verdict verdict;
-	int64_t ns = INT64_C(1700000000) * 1000000000;
+	const int64_t start = INT64_C(1700000000) * 1000000000;
+	int64_t ns = start;
 	uint64_t number = 0;
 	int nfields, dlt;
 	size_t pos = 1;
@@ -113,7 +114,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fi.number = ++number;
 		fi.sec = ns / 1000000000;
 		fi.nsec = (uint32_t)(ns % 1000000000);
-		fi.rel_ns = (int64_t)(number - 1) * 997000;
+		fi.rel_ns = ns - start;
 		fi.len = wirelen;
 		fi.caplen = caplen;
 		fi.d = &d;
