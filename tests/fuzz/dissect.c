@@ -4,8 +4,9 @@
  * field pcap2csv knows, into a row, as pcap2csv's read_capture() does.
  *
  * Input: byte 0 picks the link type; then frames, each
- *   u16 caplen (big-endian, cut to what is left), u8 extra wire bytes,
- *   u8 time step (x 997 us), caplen bytes.
+ *   u16 caplen (big-endian, cut to what is left), u8 wire length (caplen +
+ *   7 x byte, or caplen / 2 for 255),
+ *   i8 time step (x 997 us, negative: back), caplen bytes.
  * All frames of one input share one TCP table, so analysis spans frames.
  *
  * Build and run (clang with libFuzzer), e.g. for 180 seconds:
@@ -101,8 +102,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (caplen > size - pos - 4)
 			caplen = (uint32_t)(size - pos - 4);
-		wirelen = caplen + data[pos + 2] * 7u;
-		ns += (int64_t)data[pos + 3] * 997000;
+		/* 255: a record whose wire length is below its caplen, which
+		 * libpcap passes on from a damaged file */
+		wirelen = data[pos + 2] == 255 ? caplen / 2 :
+		    caplen + data[pos + 2] * 7u;
+		/* signed: timestamps in a capture can go back */
+		ns += (int64_t)(int8_t)data[pos + 3] * 997000;
 		pos += 4;
 		/* a copy of exactly caplen bytes, so ASan sees overreads */
 		if ((frame = malloc(caplen ? caplen : 1)) == NULL)
