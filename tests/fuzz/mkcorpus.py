@@ -28,17 +28,22 @@ def csum(b):
     return ~s & 0xffff
 
 
-def ipv4(proto, payload, src=b"\xc6\x12\0\1", dst=b"\xc6\x12\0\2",
-         frag=0, ident=1):
+def ipv4(proto, payload, rev=False, frag=0, ident=1):
+    src, dst = b"\xc6\x12\0\1", b"\xc6\x12\0\2"
+    if rev:
+        src, dst = dst, src
     h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident,
                     frag, 64, proto, 0, src, dst)
     return h[:10] + struct.pack("!H", csum(h)) + h[12:] + payload
 
 
-def ipv6(nxt, payload):
+def ipv6(nxt, payload, rev=False):
+    a = b"\x20\x01\x0d\xb8" + b"\0" * 11 + b"\1"
+    b = b"\x20\x01\x0d\xb8" + b"\0" * 11 + b"\2"
+    if rev:
+        a, b = b, a
     return struct.pack("!IHBB16s16s", 6 << 28, len(payload), nxt, 64,
-                       b"\x20\x01\x0d\xb8" + b"\0" * 11 + b"\1",
-                       b"\x20\x01\x0d\xb8" + b"\0" * 11 + b"\2") + payload
+                       a, b) + payload
 
 
 def tcp(sport, dport, seq, ack, flags, payload=b"", opts=b"", win=512):
@@ -105,7 +110,9 @@ def tcp_conversation(wrap, ip=ipv4, proto=6):
         (tcp(3270, 40000, s + 1, c + 130, FIN | ACK), 0, 5),
         (tcp(40000, 3270, c + 130, s + 2, ACK), 0, 5),
     ]
-    return [(wrap(ip(proto, b)), e, dt) for b, e, dt in fr]
+    # the server's segments go back: addresses swapped with the ports
+    return [(wrap(ip(proto, b, b[:2] == b"\x0c\xc6")), e, dt)
+            for b, e, dt in fr]
 
 
 def dissect():
