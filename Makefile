@@ -56,9 +56,41 @@ $(OBJ)/tools/%: $(OBJ)/tests/tools/%.o $(OBJ)/libmptk.a bin/.mode
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ)/libmptk.a $(ALL_LDLIBS)
 
-tools: $(TOOLS)
+# Fuzz targets (tests/fuzz/TARGET.c) replayed on their committed corpus by
+# make check through replay.c, built with the normal compiler.
+FUZZTARGETS = $(filter-out replay,$(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/*.c)))
+REPLAYS  = $(patsubst %,$(OBJ)/tools/replay-%,$(FUZZTARGETS))
 
--include $(wildcard $(OBJ)/*/*.d $(OBJ)/tests/tools/*.d)
+$(OBJ)/tools/replay-%: $(OBJ)/tests/fuzz/replay.o $(OBJ)/tests/fuzz/%.o $(OBJ)/libmptk.a bin/.mode
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ)/tests/fuzz/replay.o \
+	    $(OBJ)/tests/fuzz/$*.o $(OBJ)/libmptk.a $(ALL_LDLIBS)
+
+tools: $(TOOLS) $(REPLAYS)
+
+# `make fuzz`: libFuzzer binaries obj/fuzz/TARGET (clang only, opt-in, not
+# part of make check); see tests/fuzz/README for how to run them.
+FUZZCC    = clang
+FUZZFLAGS = -std=c17 -O1 -g $(WARN) -D_GNU_SOURCE -Ilib \
+	    -DVERSION='"$(VERSION)"' -fno-omit-frame-pointer \
+	    -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZLIBOBJS = $(patsubst lib/%.c,obj/fuzz/lib/%.o,$(wildcard lib/*.c))
+
+obj/fuzz/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+obj/fuzz/libmptk.a: $(FUZZLIBOBJS)
+	@rm -f $@
+	ar rcs $@ $(FUZZLIBOBJS)
+
+obj/fuzz/%: tests/fuzz/%.c obj/fuzz/libmptk.a
+	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< \
+	    obj/fuzz/libmptk.a $(PKG_LIBS) -lcsv -lm
+
+fuzz: $(patsubst %,obj/fuzz/%,$(FUZZTARGETS))
+
+-include $(wildcard $(OBJ)/*/*.d $(OBJ)/tests/tools/*.d $(OBJ)/tests/fuzz/*.d obj/fuzz/lib/*.d)
 
 # Tests see the binaries through MPTK_BIN; ASan/UBSan stop at the first error.
 check:
@@ -83,5 +115,5 @@ install: all
 clean:
 	rm -rf bin obj
 
-.PHONY: all tools check demo install clean FORCE
+.PHONY: all tools check demo install clean fuzz FORCE
 .SECONDARY:

@@ -453,7 +453,8 @@ at_putn(struct at_writer *w, const char *s, size_t n)
 	if (memchr(s, AT_SEP, n) == NULL && memchr(s, '"', n) == NULL &&
 	    memchr(s, '\n', n) == NULL && memchr(s, '\r', n) == NULL) {
 		reserve(w, n);
-		memcpy(w->buf + w->len, s, n);
+		if (n > 0)	/* an empty first field: buf may still be NULL */
+			memcpy(w->buf + w->len, s, n);
 		w->len += n;
 		return;
 	}
