@@ -61,38 +61,6 @@ write_row(struct run *r, const struct frame_info *fi)
 }
 
 static void
-fill_seg(struct tcp_seg *s, const struct dissection *d,
-    const struct frame_info *fi)
-{
-	const struct dis_tcp *t = &d->tcp;
-
-	memset(s, 0, sizeof(*s));
-	s->frame = fi->number;
-	s->ts_sec = fi->sec;
-	s->ts_nsec = (int32_t)fi->nsec;
-	s->af = t->ip->af;
-	memcpy(s->src, t->ip->src, 16);
-	memcpy(s->dst, t->ip->dst, 16);
-	s->sport = t->sport;
-	s->dport = t->dport;
-	s->seq = t->seq;
-	s->ack = t->ack;
-	s->flags = t->flags;
-	s->win = t->win;
-	s->wscale = t->wscale;
-	s->sack_perm = t->sack_perm;
-	s->nsack = t->nsack;
-	memcpy(s->sack_le, t->sack_le, sizeof(s->sack_le));
-	memcpy(s->sack_re, t->sack_re, sizeof(s->sack_re));
-	s->len = t->len;
-	s->hdr_len = t->hdr_len;
-	s->ts_opt = t->ts_opt;
-	s->tsval = t->tsval;
-	s->tsecr = t->tsecr;
-	s->hdr_truncated = !t->full;	/* options not all captured */
-}
-
-static void
 show_progress(struct run *r, const char *name, bool done)
 {
 	time_t now;
@@ -121,7 +89,6 @@ read_capture(struct run *r, const char *path)
 	struct pcap_pkthdr *h;
 	const u_char *pkt;
 	struct dissection d;
-	struct tcp_seg seg;
 	struct tcp_verdict verdict;
 	pcap_t *p;
 	int dlt, rc;
@@ -178,27 +145,9 @@ read_capture(struct run *r, const char *path)
 		    pcap_offline_filter(&prog, h, pkt) != 0;
 		dissect_frame(dlt, pkt, h->caplen, h->len, &d);
 
-		/* Every segment is analysed, shown or not, as tshark -Y. */
 		fi.stream = -1;
-		if (r->analyse && d.has_tcp && d.tcp.unanalysed && d.tcp.hdr) {
-			/* tshark still finds (or starts) its conversation */
-			fill_seg(&seg, &d, &fi);
-			fi.stream = tcp_stream_lookup(r->tcp, &seg);
-		} else if (r->analyse && d.has_tcp && d.tcp.base) {
-			fill_seg(&seg, &d, &fi);
-			tcp_analyze(r->tcp, &seg, &verdict);
-			fi.v = &verdict;
-			/*
-			 * tshark hands no retransmitted (other than fast or
-			 * spurious) or out-of-order segment to a payload
-			 * dissector, so it shows no data.data for them.
-			 */
-			if ((verdict.retransmission > 0 &&
-			    verdict.fast_retransmission == 0 &&
-			    verdict.spurious_retransmission == 0) ||
-			    verdict.out_of_order > 0)
-				d.has_data = false;
-		}
+		if (r->analyse)
+			field_analyse(r->tcp, &d, &fi, &verdict);
 		if (wanted)
 			write_row(r, &fi);
 		if (r->frames % PROGRESS_EVERY == 0)

@@ -506,3 +506,65 @@ field_put(struct at_writer *w, struct field_buf *b, int id,
 	if (n > 0)		/* an empty first field: no buffer yet */
 		memcpy(out, s, n);
 }
+
+/* The TCP segment of a dissected frame, as the TCP analysis takes it. */
+static void
+tcp_seg_of(struct tcp_seg *s, const struct dissection *d,
+    const struct frame_info *fi)
+{
+	const struct dis_tcp *t = &d->tcp;
+
+	memset(s, 0, sizeof(*s));
+	s->frame = fi->number;
+	s->ts_sec = fi->sec;
+	s->ts_nsec = (int32_t)fi->nsec;
+	s->af = t->ip->af;
+	memcpy(s->src, t->ip->src, 16);
+	memcpy(s->dst, t->ip->dst, 16);
+	s->sport = t->sport;
+	s->dport = t->dport;
+	s->seq = t->seq;
+	s->ack = t->ack;
+	s->flags = t->flags;
+	s->win = t->win;
+	s->wscale = t->wscale;
+	s->sack_perm = t->sack_perm;
+	s->nsack = t->nsack;
+	memcpy(s->sack_le, t->sack_le, sizeof(s->sack_le));
+	memcpy(s->sack_re, t->sack_re, sizeof(s->sack_re));
+	s->len = t->len;
+	s->hdr_len = t->hdr_len;
+	s->ts_opt = t->ts_opt;
+	s->tsval = t->tsval;
+	s->tsecr = t->tsecr;
+	s->hdr_truncated = !t->full;	/* options not all captured */
+}
+
+void
+field_analyse(struct tcp_table *t, struct dissection *d,
+    struct frame_info *fi, struct tcp_verdict *v)
+{
+	struct tcp_seg seg;
+
+	fi->v = NULL;
+	fi->stream = -1;
+	if (!d->has_tcp)
+		return;
+	if (d->tcp.unanalysed && d->tcp.hdr) {
+		/* tshark still finds (or starts) its conversation */
+		tcp_seg_of(&seg, d, fi);
+		fi->stream = tcp_stream_lookup(t, &seg);
+	} else if (d->tcp.base) {
+		tcp_seg_of(&seg, d, fi);
+		tcp_analyze(t, &seg, v);
+		fi->v = v;
+		/*
+		 * tshark hands no retransmitted (other than fast or spurious)
+		 * or out-of-order segment to a payload dissector, so it shows
+		 * no data.data for them.
+		 */
+		if ((v->retransmission > 0 && v->fast_retransmission == 0 &&
+		    v->spurious_retransmission == 0) || v->out_of_order > 0)
+			d->has_data = false;
+	}
+}

@@ -40,6 +40,15 @@ struct field_buf {
 	struct tf_cache time;	/* frame.time of the last second */
 };
 
+/*
+ * Runs the TCP analysis on frame fi's segment, if it has one, as tshark
+ * does: sets fi->v = v (analysed) or fi->stream (a header tshark numbers but
+ * does not analyse), and clears d->has_data where tshark shows no data.data.
+ * Every segment goes through it, shown or not, as with tshark -Y.
+ */
+void field_analyse(struct tcp_table *t, struct dissection *d,
+    struct frame_info *fi, struct tcp_verdict *v);
+
 /* Appends the value of field `id` for frame `f` as one field of w's row. */
 void field_put(struct at_writer *w, struct field_buf *b, int id,
     const struct frame_info *f);

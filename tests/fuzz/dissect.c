@@ -33,39 +33,6 @@ static const int link_types[] = {
 	DLT_IPV6, DLT_NULL, DLT_LOOP, DLT_PPP	/* the last: not decoded */
 };
 
-/* As pcap2csv's fill_seg(). */
-static void
-fill_seg(struct tcp_seg *s, const struct dissection *d,
-    const struct frame_info *fi)
-{
-	const struct dis_tcp *t = &d->tcp;
-
-	memset(s, 0, sizeof(*s));
-	s->frame = fi->number;
-	s->ts_sec = fi->sec;
-	s->ts_nsec = (int32_t)fi->nsec;
-	s->af = t->ip->af;
-	memcpy(s->src, t->ip->src, 16);
-	memcpy(s->dst, t->ip->dst, 16);
-	s->sport = t->sport;
-	s->dport = t->dport;
-	s->seq = t->seq;
-	s->ack = t->ack;
-	s->flags = t->flags;
-	s->win = t->win;
-	s->wscale = t->wscale;
-	s->sack_perm = t->sack_perm;
-	s->nsack = t->nsack;
-	memcpy(s->sack_le, t->sack_le, sizeof(s->sack_le));
-	memcpy(s->sack_re, t->sack_re, sizeof(s->sack_re));
-	s->len = t->len;
-	s->hdr_len = t->hdr_len;
-	s->ts_opt = t->ts_opt;
-	s->tsval = t->tsval;
-	s->tsecr = t->tsecr;
-	s->hdr_truncated = !t->full;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -74,7 +41,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct at_writer out;
 	struct field_buf fbuf;
 	struct dissection d;
-	struct tcp_seg seg;
 	struct tcp_verdict verdict;
 	const int64_t start = INT64_C(1700000000) * 1000000000;
 	int64_t ns = start;
@@ -126,19 +92,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fi.v = NULL;
 		fi.stream = -1;
 		dissect_frame(dlt, frame, caplen, wirelen, &d);
-		if (d.has_tcp && d.tcp.unanalysed && d.tcp.hdr) {
-			fill_seg(&seg, &d, &fi);
-			fi.stream = tcp_stream_lookup(tcp, &seg);
-		} else if (d.has_tcp && d.tcp.base) {
-			fill_seg(&seg, &d, &fi);
-			tcp_analyze(tcp, &seg, &verdict);
-			fi.v = &verdict;
-			if ((verdict.retransmission > 0 &&
-			    verdict.fast_retransmission == 0 &&
-			    verdict.spurious_retransmission == 0) ||
-			    verdict.out_of_order > 0)
-				d.has_data = false;
-		}
+		field_analyse(tcp, &d, &fi, &verdict);
 		for (int id = 0; id < nfields; id++)
 			field_put(&out, &fbuf, id, &fi);
 		if (at_end(&out) != 0)
