@@ -20,6 +20,7 @@ ok() {
 	else
 		echo "not ok $_tap_n - $2"
 		_tap_fail=$((_tap_fail + 1))
+		return 1
 	fi
 }
 
@@ -32,6 +33,7 @@ is() {
 		echo "not ok $_tap_n - $3"
 		printf '#   got:  %s\n#   want: %s\n' "$1" "$2" | head -40
 		_tap_fail=$((_tap_fail + 1))
+		return 1
 	fi
 }
 
@@ -44,6 +46,7 @@ like() {
 		echo "not ok $_tap_n - $3"
 		printf '#   got:  %s\n#   want match: %s\n' "$1" "$2" | head -40
 		_tap_fail=$((_tap_fail + 1))
+		return 1
 	fi
 }
 
