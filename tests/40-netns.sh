@@ -14,6 +14,15 @@ NS_RTR=mptk-r$$
 SRV_ADDR=198.19.0.1
 _ns_pids=
 
+# need_live: skips the whole test unless udsend/udrecv are built, the
+# network namespaces work and perl (the tests' hostile peers) is there
+need_live() {
+	[ -x "$BIN/udsend" ] && [ -x "$BIN/udrecv" ] ||
+		skip_all "udsend/udrecv not built"
+	netns_need
+	command -v perl >/dev/null 2>&1 || skip_all "perl is not installed"
+}
+
 # skips the whole test unless root with working `ip netns`, veth and tc
 netns_need() {
 	[ "$(id -u)" -eq 0 ] || skip_all "network namespaces need root"
@@ -58,23 +67,31 @@ netns_setup() {
 		in_cli ip addr add "198.18.$k.2/24" dev "c$k"
 		in_srv ip link set "s$k" up
 		in_cli ip link set "c$k" up
-		# -I cK: the route through that device
-		in_cli ip route add "$SRV_ADDR/32" via "198.18.$k.1" \
-			dev "c$k" metric $((100 + k))
-		# -B 198.18.k.2: a table per source address
-		in_cli ip route add "$SRV_ADDR/32" via "198.18.$k.1" \
-			dev "c$k" table $((100 + k))
-		in_cli ip rule add from "198.18.$k.2" table $((100 + k))
+		client_routes "$k"
 	done
+}
+
+# client_routes K [ROUTE-OPTION...]: the client reaches SRV_ADDR over path
+# K bound to cK (-I) or from 198.18.K.2 (-B, a routing table per source)
+client_routes() {
+	local k=$1
+	shift
+	in_cli ip route add "$SRV_ADDR/32" via "198.18.$k.1" \
+		dev "c$k" metric $((100 + k)) "$@"
+	in_cli ip route add "$SRV_ADDR/32" via "198.18.$k.1" \
+		dev "c$k" table $((100 + k)) "$@"
+	in_cli ip rule add from "198.18.$k.2" table $((100 + k))
+}
+
+# tbf NS DEV RATE LATENCY: the shaping of one end of a path
+tbf() {
+	ip netns exec "$1" tc qdisc add dev "$2" root tbf rate "$3" \
+		burst 16kb latency "$4"
 }
 
 # netns_shape K RATE LATENCY: tbf on both ends of path K (e.g. 8mbit 20ms)
 netns_shape() {
-	local k=$1 rate=$2 lat=$3
-	in_srv tc qdisc add dev "s$k" root tbf rate "$rate" burst 16kb \
-		latency "$lat" || return 1
-	in_cli tc qdisc add dev "c$k" root tbf rate "$rate" burst 16kb \
-		latency "$lat"
+	tbf "$NS_SRV" "s$1" "$2" "$3" && tbf "$NS_CLI" "c$1" "$2" "$3"
 }
 
 # netns_loss K PERCENT: TCP segments arriving at either end of path K are
@@ -196,11 +213,7 @@ netns_setup_routed() {
 		# client: as in netns_setup, but acknowledging every segment
 		# at once (quickack): delayed ACKs would add 0 or 40 ms at
 		# random to each RTT and blur the paths' queueing delays
-		in_cli ip route add "$SRV_ADDR/32" via "198.18.$k.1" \
-			dev "c$k" metric $((100 + k)) quickack 1
-		in_cli ip route add "$SRV_ADDR/32" via "198.18.$k.1" \
-			dev "c$k" table $((100 + k)) quickack 1
-		in_cli ip rule add from "198.18.$k.2" table $((100 + k))
+		client_routes "$k" quickack 1
 	done
 }
 
@@ -208,11 +221,7 @@ netns_setup_routed() {
 # both ways (towards the client and towards the server), after the
 # server's capture point
 netns_shape_routed() {
-	local k=$1 rate=$2 lat=$3
-	in_rtr tc qdisc add dev "rc$k" root tbf rate "$rate" burst 16kb \
-		latency "$lat" || return 1
-	in_rtr tc qdisc add dev "rs$k" root tbf rate "$rate" burst 16kb \
-		latency "$lat"
+	tbf "$NS_RTR" "rc$1" "$2" "$3" && tbf "$NS_RTR" "rs$1" "$2" "$3"
 }
 
 # netns_client_rcvbuf BYTES: caps every client socket's receive buffer

@@ -6,9 +6,7 @@
 # record, each bad peer is dropped with a message, memory stays small.
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/40-netns.sh"
-[ -x "$BIN/udsend" ] && [ -x "$BIN/udrecv" ] || skip_all "udsend/udrecv not built"
-netns_need
-command -v perl >/dev/null 2>&1 || skip_all "perl is not installed"
+need_live
 netns_setup 2 || skip_all "could not build the namespaces"
 # a client address outside --allow (still in 198.18.0.0/15)
 in_cli ip addr add 198.19.9.2/32 dev c0

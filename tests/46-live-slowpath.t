@@ -5,9 +5,7 @@
 # gets every record on time.
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/40-netns.sh"
-[ -x "$BIN/udsend" ] && [ -x "$BIN/udrecv" ] || skip_all "udsend/udrecv not built"
-netns_need
-command -v perl >/dev/null 2>&1 || skip_all "perl is not installed"
+need_live
 netns_setup 2 || skip_all "could not build the namespaces"
 
 M=2500		# 4000 kbit/s of 400-byte records: 1250/s for 2 s
