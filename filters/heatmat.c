@@ -16,8 +16,12 @@
 #include "atcsv.h"
 #include "common.h"
 #include "stats.h"
+#include "util.h"
 
-static const char synopsis[] = "[-s mean|median|p95|p99|max|excess|n]";
+static const char synopsis[] =
+    "[-s mean|median|p95|p99|max|excess|n] [FILE...]";
+static const char options[] =
+    "  -s STAT      the statistic of rttpairs in the matrix (mean)\n";
 
 /* Upper bound on paths: a matrix this size is far beyond any experiment. */
 #define MAX_PATHS 1024
@@ -42,9 +46,8 @@ label_index(struct labels *l, const char *name)
 			return i;
 	if (l->n == MAX_PATHS)
 		return SIZE_MAX;
-	l->name = reallocarray(l->name, l->n + 1, sizeof(*l->name));
-	if (l->name == NULL || (l->name[l->n] = strdup(name)) == NULL)
-		err(EXIT_DATA, "out of memory");
+	l->name = ereallocarray(l->name, l->n + 1, sizeof(*l->name));
+	l->name[l->n] = estrdup(name);
 	return l->n++;
 }
 
@@ -74,8 +77,7 @@ read_cell(const struct at_reader *r, const int *col, struct input *in)
 	int got;
 
 	if (in->metric == NULL) {
-		if ((in->metric = strdup(at_get(r, col[0]))) == NULL)
-			err(EXIT_DATA, "out of memory");
+		in->metric = estrdup(at_get(r, col[0]));
 	} else if (strcmp(in->metric, at_get(r, col[0])) != 0) {
 		at_warn(r, "metric '%s' after '%s': one metric per matrix",
 		    at_get(r, col[0]), in->metric);
@@ -99,10 +101,8 @@ read_cell(const struct at_reader *r, const int *col, struct input *in)
 	c.b = i < j ? j : i;
 	if (in->ncells == in->cellcap) {
 		in->cellcap = in->cellcap ? 2 * in->cellcap : 64;
-		in->cells = reallocarray(in->cells, in->cellcap,
+		in->cells = ereallocarray(in->cells, in->cellcap,
 		    sizeof(*in->cells));
-		if (in->cells == NULL)
-			err(EXIT_DATA, "out of memory");
 	}
 	in->cells[in->ncells++] = c;
 	return 0;
@@ -118,7 +118,7 @@ main(int argc, char **argv)
 	gsl_matrix *m;
 	int ch, rc, col[4], status = 0;
 
-	tk_std_options(argc, argv, synopsis);
+	tk_std_options(argc, argv, synopsis, options);
 	while ((ch = getopt(argc, argv, "s:")) != -1) {
 		switch (ch) {
 		case 's':
@@ -133,10 +133,8 @@ main(int argc, char **argv)
 			tk_usage(synopsis);
 		}
 	}
-	if (optind != argc)
-		tk_usage(synopsis);
-
-	if ((r = at_reader_open(stdin, NULL)) == NULL)
+	if ((r = at_reader_files(argv + optind, (size_t)(argc - optind))) ==
+	    NULL)
 		return EXIT_DATA;
 	if (at_require(r, (const char *const[]){ "metric", "a", "b", stat,
 	    NULL }) != 0) {
@@ -154,11 +152,11 @@ main(int argc, char **argv)
 			rc = -1;
 			break;
 		}
-	at_reader_free(r);
 	if (rc == 0 && in.labels.n == 0) {
-		warnx("line 1: no rows: nothing to put in a matrix");
+		at_warn_header(r, "no rows: nothing to put in a matrix");
 		rc = -1;
 	}
+	at_reader_free(r);
 	if (rc < 0) {
 		input_free(&in);
 		return EXIT_DATA;

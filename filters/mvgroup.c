@@ -21,9 +21,15 @@
 #include "atcsv.h"
 #include "common.h"
 #include "starttime.h"
+#include "util.h"
 
 #define SYNOPSIS "[-n] [-w SECONDS] [-T TEMPLATE] [--settle SECONDS] " \
 		 "DEST [FILE...]"
+#define OPTIONS \
+    "  -n           dry run: print the moves, make none\n" \
+    "  -w SECONDS   the batch window (30; 0: a batch per second)\n" \
+    "  -T TEMPLATE  strftime(3) template of the batch folder\n" \
+    "  --settle SECONDS  leave files modified this recently (60)\n"
 #define LOCK_NAME ".mvgroup.lock"
 #define PART_SUFFIX ".mvgroup-part"
 #define COPY_BUF (1 << 20)
@@ -51,28 +57,11 @@ struct batches {
 
 enum outcome { MOVED, IDENTICAL, IN_PLACE, FAILED };
 
-static void *
-xalloc(void *p, size_t n)
-{
-	if ((p = realloc(p, n)) == NULL)
-		err(EXIT_DATA, "out of memory");
-	return p;
-}
-
 static long
 seconds_arg(const char *s, const char *what)
 {
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 0 ||
-	    v > 10L * 365 * 86400) {
-		warnx("%s: '%s' is not a number of seconds", what, s);
-		tk_usage(SYNOPSIS);
-	}
-	return v;
+	return (long)opt_u64(what, s, 0, 10L * 365 * 86400,
+	    "a number of seconds");
 }
 
 /* The batch folder for start time t, relative to DEST; 0 on success. */
@@ -163,7 +152,7 @@ find_batch(const struct opts *o, struct batches *b, time_t t)
 			return s;
 	if (b->n == b->cap) {
 		b->cap = b->cap ? 2 * b->cap : 16;
-		b->start = xalloc(b->start, b->cap * sizeof(*b->start));
+		b->start = ereallocarray(b->start, b->cap, sizeof(*b->start));
 	}
 	b->start[b->n++] = t;
 	return t;
@@ -240,7 +229,7 @@ static int
 same_bytes(int a, int b, const char *what)
 {
 	static const size_t chunk = 1 << 16;
-	char *x = xalloc(NULL, 2 * chunk), *y = x + chunk;
+	char *x = emalloc(2 * chunk), *y = x + chunk;
 	int same = 1;
 
 	for (;;) {
@@ -351,7 +340,7 @@ copy_across(const char *src, const struct stat *sst, int dirfd,
 		warn("%s: creating a temporary copy", target);
 		goto fail;
 	}
-	buf = xalloc(NULL, COPY_BUF);
+	buf = emalloc(COPY_BUF);
 	for (;;) {
 		ssize_t n = read(in, buf, COPY_BUF);
 
@@ -501,10 +490,9 @@ file_list(int argc, char **argv, size_t *count)
 			continue;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 64;
-			list = xalloc(list, cap * sizeof(*list));
+			list = ereallocarray(list, cap, sizeof(*list));
 		}
-		if ((list[n++] = strdup(line)) == NULL)
-			err(EXIT_DATA, "out of memory");
+		list[n++] = estrdup(line);
 	}
 	if (ferror(stdin))
 		err(EXIT_DATA, "standard input");
@@ -535,7 +523,7 @@ static struct file *
 collect(const struct opts *o, char **paths, size_t npaths, size_t *nfiles,
     int *failed)
 {
-	struct file *files = xalloc(NULL, (npaths + 1) * sizeof(*files));
+	struct file *files = ereallocarray(NULL, npaths + 1, sizeof(*files));
 	struct st_names *names = st_names_new();
 	time_t now = time(NULL);
 	size_t n = 0;
@@ -599,7 +587,7 @@ main(int argc, char **argv)
 	size_t npaths, nfiles, dlen;
 	int ch, failed = 0, lockfd = -1;
 
-	tk_std_options(argc, argv, SYNOPSIS);
+	tk_std_options(argc, argv, SYNOPSIS, OPTIONS);
 	while ((ch = getopt_long(argc, argv, "nw:T:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':

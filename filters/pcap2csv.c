@@ -16,9 +16,17 @@
 #include "dissect.h"
 #include "fields.h"
 #include "tcp_analysis.h"
+#include "util.h"
 
 static const char synopsis[] =
     "[-Hq] [--strict] [-e field]... [-f bpf] [-r file]... [file ...]";
+static const char options[] =
+    "  -e FIELD     print FIELD (repeatable; default: the lab's list)\n"
+    "  -f BPF       only the frames this capture filter matches\n"
+    "  -H           no header line\n"
+    "  -q           no progress line on a terminal\n"
+    "  -r FILE      read FILE (as an operand; - is standard input)\n"
+    "  --strict     a capture cut short mid-frame is an error\n";
 
 /* The lab's tshark list, then what seqjoin needs. */
 static const char *const default_fields[] = {
@@ -185,12 +193,10 @@ main(int argc, char **argv)
 	bool header = true;
 	int ch;
 
-	tk_std_options(argc, argv, synopsis);
+	tk_std_options(argc, argv, synopsis, options);
 	memset(&r, 0, sizeof(r));
-	r.fields = calloc((size_t)argc + 32, sizeof(*r.fields));
-	files = calloc((size_t)argc + 1, sizeof(*files));
-	if (r.fields == NULL || files == NULL)
-		err(EXIT_DATA, NULL);
+	r.fields = ecalloc((size_t)argc + 32, sizeof(*r.fields));
+	files = ecalloc((size_t)argc + 1, sizeof(*files));
 
 	while ((ch = getopt_long(argc, argv, "e:f:Hqr:", longopts,
 	    NULL)) != -1) {

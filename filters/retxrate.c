@@ -16,11 +16,12 @@
 #include "common.h"
 #include "labels.h"
 #include "rowconn.h"
+#include "tcp.h"
+#include "util.h"
 
-static const char synopsis[] = "[-L LABELS]";
-
-#define TH_FIN 0x01
-#define TH_RST 0x04
+static const char synopsis[] = "[-L LABELS] [FILE...]";
+static const char options[] =
+    "  -L LABELS    name paths by the port@label lines of LABELS\n";
 
 /* One TCP connection: which path its frames count for. */
 struct conn {
@@ -78,9 +79,7 @@ path_get(struct paths *ps, uint16_t port)
 	for (size_t i = 0; i < ps->n; i++)
 		if (ps->v[i].port == port)
 			return &ps->v[i];
-	ps->v = reallocarray(ps->v, ps->n + 1, sizeof(*ps->v));
-	if (ps->v == NULL)
-		err(EXIT_DATA, "out of memory");
+	ps->v = ereallocarray(ps->v, ps->n + 1, sizeof(*ps->v));
 	memset(&ps->v[ps->n], 0, sizeof(*ps->v));
 	ps->v[ps->n].port = port;
 	return &ps->v[ps->n++];
@@ -117,7 +116,7 @@ count_row(const struct at_reader *r, const struct cols *c,
 	if (got_s == 0 || got_d == 0)
 		return 0;
 	if (at_get_u64(r, c->len, &len) < 0 ||
-	    at_get_u64(r, c->flags, &flags) < 0)
+	    at_get_hex(r, c->flags, &flags) < 0)
 		return -1;
 
 	key = rowconn_key(&conns->key, r, &c->conn, (unsigned)sport,
@@ -125,8 +124,7 @@ count_row(const struct at_reader *r, const struct cols *c,
 	if ((entry = rowconn_find(conns->table, key)) != NULL)
 		conn = rowconn_data(entry);
 	else {
-		if ((conn = malloc(sizeof(*conn))) == NULL)
-			err(EXIT_DATA, "out of memory");
+		conn = emalloc(sizeof(*conn));
 		rowconn_add(conns->table, key, conn);
 	}
 	/* The first frame of a connection decides its server port; so does
@@ -241,7 +239,7 @@ main(int argc, char **argv)
 	uint64_t skipped = 0;
 	int ch, rc, status = 0;
 
-	tk_std_options(argc, argv, synopsis);
+	tk_std_options(argc, argv, synopsis, options);
 	while ((ch = getopt(argc, argv, "L:")) != -1) {
 		switch (ch) {
 		case 'L':
@@ -251,12 +249,11 @@ main(int argc, char **argv)
 			tk_usage(synopsis);
 		}
 	}
-	if (optind != argc)
-		tk_usage(synopsis);
 	if (label_file != NULL && (labels = labels_read(label_file)) == NULL)
 		return EXIT_DATA;
 
-	if ((r = at_reader_open(stdin, NULL)) == NULL) {
+	if ((r = at_reader_files(argv + optind, (size_t)(argc - optind))) ==
+	    NULL) {
 		labels_free(labels);
 		return EXIT_DATA;
 	}

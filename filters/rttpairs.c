@@ -12,9 +12,15 @@
 #include "atcsv.h"
 #include "common.h"
 #include "stats.h"
+#include "util.h"
 
 static const char synopsis[] =
-    "[-m rtt|owd] [-t MS] [--offset min] [--cdf]";
+    "[-m rtt|owd] [-t MS] [--offset min] [--cdf] [FILE...]";
+static const char options[] =
+    "  -m METRIC    rtt or owd (rtt)\n"
+    "  -t MS        threshold of the excess fraction, in ms (100)\n"
+    "  --offset min subtract each path's smallest owd (clock offset)\n"
+    "  --cdf        quantile curves instead of statistics\n";
 
 /* Quantile points per curve with --cdf: q = 0, 1/CDF_STEPS, ..., 1. */
 #define CDF_STEPS 200
@@ -37,10 +43,8 @@ static struct path *
 find_paths(const struct at_reader *r, const char *metric, size_t *npaths)
 {
 	size_t mlen = strlen(metric), n = 0;
-	struct path *paths = calloc(at_ncols(r), sizeof(*paths));
+	struct path *paths = ecalloc(at_ncols(r), sizeof(*paths));
 
-	if (paths == NULL)
-		err(EXIT_DATA, "out of memory");
 	for (size_t c = 0; c < at_ncols(r); c++) {
 		const char *name = at_colname(r, c);
 		size_t len = strlen(name);
@@ -48,9 +52,7 @@ find_paths(const struct at_reader *r, const char *metric, size_t *npaths)
 		if (len <= mlen + 1 || name[len - mlen - 1] != '.' ||
 		    strcmp(name + len - mlen, metric) != 0)
 			continue;
-		paths[n].name = strndup(name, len - mlen - 1);
-		if (paths[n].name == NULL)
-			err(EXIT_DATA, "out of memory");
+		paths[n].name = estrndup(name, len - mlen - 1);
 		paths[n].col = (int)c;
 		n++;
 	}
@@ -237,8 +239,6 @@ parse_options(int argc, char **argv, struct opts *o)
 			tk_usage(synopsis);
 		}
 	}
-	if (optind != argc)
-		tk_usage(synopsis);
 	if (o->offset_min && strcmp(o->metric, "owd") != 0) {
 		warnx("--offset min removes a clock offset: it needs -m owd");
 		tk_usage(synopsis);
@@ -256,14 +256,15 @@ main(int argc, char **argv)
 	double *minima;
 	int status = 0;
 
-	tk_std_options(argc, argv, synopsis);
+	tk_std_options(argc, argv, synopsis, options);
 	parse_options(argc, argv, &o);
 
-	if ((r = at_reader_open(stdin, NULL)) == NULL)
+	if ((r = at_reader_files(argv + optind, (size_t)(argc - optind))) ==
+	    NULL)
 		return EXIT_DATA;
 	paths = find_paths(r, o.metric, &npaths);
 	if (npaths == 0) {
-		warnx("line 1: no path columns: want <path>.%s (seqjoin's "
+		at_warn_header(r, "no path columns: want <path>.%s (seqjoin's "
 		    "output)", o.metric);
 		status = EXIT_DATA;
 	} else if (read_rows(r, paths, npaths, &nrows) != 0)
@@ -276,8 +277,7 @@ main(int argc, char **argv)
 	if (o.offset_min)
 		subtract_min(paths, npaths, nrows);
 
-	if ((minima = calloc(nrows ? nrows : 1, sizeof(*minima))) == NULL)
-		err(EXIT_DATA, "out of memory");
+	minima = ecalloc(nrows, sizeof(*minima));
 	at_writer_init(&w, stdout);
 	if (o.cdf) {
 		static const char *const cdf_cols[] = { "metric", "a", "b", "q",

@@ -20,9 +20,16 @@
 #include "reasm.h"
 #include "record.h"
 #include "rowconn.h"
+#include "tcp.h"
+#include "util.h"
 
 static const char synopsis[] =
-    "[-s LEN] [-L LABELS] [-p PORTS] [-W SECONDS]";
+    "[-s LEN] [-L LABELS] [-p PORTS] [-W SECONDS] [FILE...]";
+static const char options[] =
+    "  -s LEN       record length in bytes (400)\n"
+    "  -L LABELS    paths and their names from port@label lines\n"
+    "  -p PORTS     only these server ports (3271,3273-3279)\n"
+    "  -W SECONDS   longest a record waits for its copies (60)\n";
 
 #define SWEEP_NS	(100 * NST_MS)	/* capture time between sweeps */
 #define GRACE_MAX_NS	(10 * NST_S)	/* held after an ACK, for late retx */
@@ -111,16 +118,6 @@ struct seqjoin {
 	struct at_writer w;
 };
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n, size);
-
-	if (p == NULL)
-		err(EXIT_DATA, "out of memory");
-	return p;
-}
-
 /* ---- options ------------------------------------------------------- */
 
 static unsigned
@@ -176,19 +173,18 @@ port_wanted(const struct seqjoin *sj, unsigned port)
 static struct column *
 column_add(struct seqjoin *sj, unsigned port, const char *label)
 {
-	struct column *c = xcalloc(1, sizeof(*c));
+	struct column *c = ecalloc(1, sizeof(*c));
 
 	c->port = port;
 	snprintf(c->portname, sizeof(c->portname), "%u", port);
 	c->name = label != NULL ? label : c->portname;
 	c->frontier = -1;
 	if (sj->cap > 0)
-		c->cells = xcalloc(sj->cap, sizeof(*c->cells));
+		c->cells = ecalloc(sj->cap, sizeof(*c->cells));
 	if (sj->ncols == sj->colcap) {
 		sj->colcap = sj->colcap ? sj->colcap * 2 : 8;
-		sj->cols = realloc(sj->cols, sj->colcap * sizeof(*sj->cols));
-		if (sj->cols == NULL)
-			err(EXIT_DATA, "out of memory");
+		sj->cols = ereallocarray(sj->cols, sj->colcap,
+		    sizeof(*sj->cols));
 	}
 	sj->cols[sj->ncols++] = c;
 	sj->bycol[port] = c;
@@ -231,9 +227,7 @@ write_header(struct seqjoin *sj)
 			char *name;
 
 			/* at_put: a label may need quoting */
-			if (asprintf(&name, "%s.%s", sj->cols[i]->name,
-			    metric[m]) < 0)
-				err(EXIT_DATA, "out of memory");
+			name = esprintf("%s.%s", sj->cols[i]->name, metric[m]);
 			at_put(&sj->w, name);
 			free(name);
 		}
@@ -259,12 +253,12 @@ join_grow(struct seqjoin *sj, int64_t lo, int64_t hi)
 		cap *= 2;
 	if (cap == sj->cap)
 		return;
-	meta = xcalloc(cap, sizeof(*meta));
+	meta = ecalloc(cap, sizeof(*meta));
 	for (int64_t s = sj->lo; s < sj->hi; s++)
 		meta[(size_t)s & (cap - 1)] = sj->meta[ix(sj, s)];
 	for (size_t i = 0; i < sj->ncols; i++) {
 		struct column *c = sj->cols[i];
-		struct cell *cells = xcalloc(cap, sizeof(*cells));
+		struct cell *cells = ecalloc(cap, sizeof(*cells));
 
 		for (int64_t s = sj->lo; s < sj->hi; s++)
 			cells[(size_t)s & (cap - 1)] = c->cells[ix(sj, s)];
@@ -456,7 +450,7 @@ join_push(struct seqjoin *sj, struct column *col, int64_t seq,
 static struct conn *
 conn_new(struct seqjoin *sj, const char *key)
 {
-	struct conn *c = xcalloc(1, sizeof(*c));
+	struct conn *c = ecalloc(1, sizeof(*c));
 
 	c->entry = rowconn_add(sj->table, key, c);
 	c->next = sj->conns;
@@ -615,11 +609,6 @@ static const char *const pkt_names[] = {
 	"tcp.payload",
 };
 
-#define TH_FIN	0x001
-#define TH_SYN	0x002
-#define TH_RST	0x004
-#define TH_ACK	0x010
-
 static int
 get_time(const struct at_reader *r, int col, int64_t *ns)
 {
@@ -639,12 +628,14 @@ get_time(const struct at_reader *r, int col, int64_t *ns)
 	return 0;
 }
 
-/* An unsigned field no larger than max; empty gives 0 when allowed. */
+/* An unsigned field no larger than max; empty gives 0 when allowed.
+ * tcp.flags is hex as tshark prints it. */
 static int
 get_uint(const struct at_reader *r, int col, uint64_t max, int empty_ok,
     uint64_t *v)
 {
-	int rc = at_get_u64(r, col, v);
+	int rc = strcmp(at_colname(r, (size_t)col), "tcp.flags") == 0 ?
+	    at_get_hex(r, col, v) : at_get_u64(r, col, v);
 
 	if (rc < 0)
 		return -1;
@@ -931,7 +922,7 @@ parse_options(struct seqjoin *sj, int argc, char **argv)
 			labelfile = optarg;
 			break;
 		case 'p':
-			sj->portset = xcalloc(65536 / 8, 1);
+			sj->portset = ecalloc(65536 / 8, 1);
 			if (parse_ports(optarg, sj->portset) != 0) {
 				warnx("-p: '%s' is not a list of ports",
 				    optarg);
@@ -951,8 +942,6 @@ parse_options(struct seqjoin *sj, int argc, char **argv)
 			tk_usage(synopsis);
 		}
 	}
-	if (optind != argc)
-		tk_usage(synopsis);
 	sj->grace_ns = sj->window_ns < GRACE_MAX_NS ? sj->window_ns :
 	    GRACE_MAX_NS;
 	if (labelfile != NULL) {
@@ -991,12 +980,13 @@ main(int argc, char **argv)
 	struct at_reader *r;
 	int rc;
 
-	tk_std_options(argc, argv, synopsis);
-	sj = xcalloc(1, sizeof(*sj));
+	tk_std_options(argc, argv, synopsis, options);
+	sj = ecalloc(1, sizeof(*sj));
 	sj->table = rowconn_table_new();
 	parse_options(sj, argc, argv);
 	at_writer_init(&sj->w, stdout);
-	if ((r = at_reader_open(stdin, NULL)) == NULL) {
+	if ((r = at_reader_files(argv + optind, (size_t)(argc - optind))) ==
+	    NULL) {
 		seqjoin_free(sj);
 		return EXIT_DATA;
 	}

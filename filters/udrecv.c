@@ -24,12 +24,14 @@
 #include "paths.h"
 #include "record.h"
 #include "tcpinfo.h"
+#include "util.h"
 
 static const char synopsis[] =
     "-l | -H host -p port [-n paths] [--step n] [-I if,...] [-B addr,...]\n"
     "\t[-s len] [-t seconds] [-w seconds] [--idle seconds]\n"
     "\t[-C cubic|bbr|reno] [--mptcp] [--nodelay] [--allow cidr]...\n"
     "\t[--tcpinfo ms file]";
+static const char options[] = LIVE_HELP;
 
 #define CAND_MAX	8	/* connections a port holds before one proves itself */
 #define WARN_MAX	5	/* messages per path about refused peers */
@@ -157,7 +159,7 @@ print_record(struct receiver *rv, struct path *p, const struct rec *r,
 		at_putf(&rv->out, "%.3f", born);
 	else
 		at_putf(&rv->out, "%" PRIu64, r->born);
-	clk_put_epoch(&rv->out, real_ns);
+	nst_put_s(&rv->out, (int64_t)real_ns);
 	at_putf(&rv->out, "%.3f", (double)real_ns / 1e6 - born);
 	if (at_end(&rv->out) == -1 && !rv->out_failed) {
 		warn("stdout");
@@ -514,7 +516,7 @@ main(int argc, char **argv)
 	struct receiver rv;
 	int ch;
 
-	tk_std_options(argc, argv, synopsis);
+	tk_std_options(argc, argv, synopsis, options);
 	memset(&rv, 0, sizeof(rv));
 	live_opts_init(&rv.o);
 	live_take_tcpinfo(&argc, argv, &rv.o, synopsis);
@@ -528,9 +530,7 @@ main(int argc, char **argv)
 
 	live_catch_signals(on_signal);
 
-	rv.paths = calloc(rv.o.npaths, sizeof(*rv.paths));
-	if (rv.paths == NULL)
-		err(EXIT_DATA, "calloc");
+	rv.paths = ecalloc(rv.o.npaths, sizeof(*rv.paths));
 	for (unsigned k = 0; k < rv.o.npaths; k++) {
 		struct path *p = &rv.paths[k];
 
@@ -538,9 +538,7 @@ main(int argc, char **argv)
 		p->lfd = -1;
 		for (int i = 0; i < CAND_MAX; i++) {
 			p->cand[i].fd = -1;
-			p->cand[i].buf = malloc(rv.o.reclen);
-			if (p->cand[i].buf == NULL)
-				err(EXIT_DATA, "malloc");
+			p->cand[i].buf = emalloc(rv.o.reclen);
 		}
 	}
 	if (rv.o.tcpinfo_ms != NULL)

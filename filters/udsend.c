@@ -25,18 +25,23 @@
 #include "paths.h"
 #include "record.h"
 #include "tcpinfo.h"
+#include "util.h"
 
 static const char synopsis[] =
     "-l | -H host -p port [-n paths] [--step n] [-I if,...] [-B addr,...]\n"
     "\t[-s len] [-b kbps] [-t seconds] [-q records] [-w seconds]\n"
     "\t[--idle seconds] [-C cubic|bbr|reno] [--mptcp] [--nodelay] [--us]\n"
     "\t[--allow cidr]... [--tcpinfo ms file]";
+static const char options[] = LIVE_HELP
+    "  -b KBPS        send rate per path in kbit/s\n"
+    "  -q RECORDS     records queued per path before drops\n"
+    "  --us           born stamps in microseconds\n";
 
 enum { OPT_US = LIVE_OPT_OWN };
 
-#define HOUSEKEEPING_NS	(100 * NS_PER_MS)	/* reads, idle checks */
-#define FLUSH_NS	(50 * NS_PER_MS)	/* longest a line waits */
-#define MAX_WAIT_NS	(200 * NS_PER_MS)	/* longest sleep: signals */
+#define HOUSEKEEPING_NS	(100 * (uint64_t)NST_MS)	/* reads, idle checks */
+#define FLUSH_NS	(50 * (uint64_t)NST_MS)	/* longest a line waits */
+#define MAX_WAIT_NS	(200 * (uint64_t)NST_MS)	/* longest sleep: signals */
 #define STAGE_BYTES	65536	/* most bytes handed to one send */
 #define STAGE_RECORDS(len) (STAGE_BYTES / (len) > 0 ? STAGE_BYTES / (len) : 1)
 
@@ -117,7 +122,7 @@ print_sent(struct sender *s, struct path *p, const struct rec *r,
 		at_putf(&s->out, "%.3f", rec_born_ms(r));
 	else
 		at_putf(&s->out, "%" PRIu64, r->born);
-	clk_put_epoch(&s->out, real_ns);
+	nst_put_s(&s->out, (int64_t)real_ns);
 	if (queued >= 0)
 		at_putf(&s->out, "%ld", queued);
 	else
@@ -297,8 +302,8 @@ accept_paths(struct sender *s)
 
 			if (now >= deadline)
 				break;
-			if ((deadline - now) / NS_PER_MS < 200)
-				timeout = (int)((deadline - now) / NS_PER_MS)
+			if ((deadline - now) / (uint64_t)NST_MS < 200)
+				timeout = (int)((deadline - now) / (uint64_t)NST_MS)
 				    + 1;
 		}
 		for (unsigned k = 0; k < o->npaths; k++)
@@ -431,13 +436,13 @@ run(struct sender *s)
 	    (uint64_t)floor((double)o->duration_ns / interval_ns);
 	uint64_t t0, real0, seq = 0, next_house, last_flush;
 
-	t0 = clk_mono_ns() + NS_PER_MS;
-	real0 = clk_real_ns() + NS_PER_MS;
+	t0 = clk_mono_ns() + (uint64_t)NST_MS;
+	real0 = clk_real_ns() + (uint64_t)NST_MS;
 	next_house = t0 + HOUSEKEEPING_NS;
 	last_flush = t0;
 	fprintf(stderr, "udsend: schedule: start %" PRIu64 ".%09" PRIu64
-	    ", interval %.0f ns, %.3f records/s per path, ", real0 / NS_PER_S,
-	    real0 % NS_PER_S, interval_ns, rate);
+	    ", interval %.0f ns, %.3f records/s per path, ", real0 / (uint64_t)NST_S,
+	    real0 % (uint64_t)NST_S, interval_ns, rate);
 	if (total == UINT64_MAX)
 		fprintf(stderr, "until stopped\n");
 	else
@@ -451,7 +456,7 @@ run(struct sender *s)
 			struct rec r = {
 				.seq = (uint32_t)seq,
 				.flag = s->us ? REC_DATA_US : REC_DATA_MS,
-				.born = s->us ? real / 1000 : real / NS_PER_MS,
+				.born = s->us ? real / 1000 : real / (uint64_t)NST_MS,
 			};
 
 			for (unsigned k = 0; k < o->npaths; k++) {
@@ -478,7 +483,7 @@ run(struct sender *s)
 		uint64_t next = seq < total ?
 		    deadline_of(t0, interval_ns, seq) : now;
 		/* flush before a long sleep, or when lines have waited */
-		if (next > now + NS_PER_MS || now - last_flush >= FLUSH_NS) {
+		if (next > now + (uint64_t)NST_MS || now - last_flush >= FLUSH_NS) {
 			if (at_flush(&s->out) == -1 && !s->out_failed) {
 				warn("stdout");
 				s->out_failed = 1;
@@ -499,7 +504,7 @@ static void
 finish(struct sender *s, uint64_t seq_end)
 {
 	struct rec end = { .seq = (uint32_t)seq_end, .flag = REC_END,
-	    .born = clk_real_ns() / NS_PER_MS };
+	    .born = clk_real_ns() / (uint64_t)NST_MS };
 	uint64_t deadline = clk_mono_ns() + s->o.idle_ns;
 
 	for (unsigned k = 0; k < s->o.npaths; k++)
@@ -515,7 +520,7 @@ finish(struct sender *s, uint64_t seq_end)
 		sample_tcpinfo(s, now);
 		if (busy == 0 || now >= deadline || stop_signal > 1)
 			break;
-		wait_until(s, now + 10 * NS_PER_MS);
+		wait_until(s, now + 10 * (uint64_t)NST_MS);
 	}
 	for (unsigned k = 0; k < s->o.npaths; k++) {
 		struct path *p = &s->paths[k];
@@ -566,10 +571,10 @@ main(int argc, char **argv)
 	struct sender s;
 	int ch;
 
-	tk_std_options(argc, argv, synopsis);
+	tk_std_options(argc, argv, synopsis, options);
 	memset(&s, 0, sizeof(s));
 	live_opts_init(&s.o);
-	s.o.duration_ns = 10 * NS_PER_S;
+	s.o.duration_ns = 10 * (uint64_t)NST_S;
 	s.kbps = 100;
 	s.qmax = 256;
 	live_take_tcpinfo(&argc, argv, &s.o, synopsis);
@@ -579,11 +584,11 @@ main(int argc, char **argv)
 			continue;
 		switch (ch) {
 		case 'b':
-			s.kbps = live_parse_uint("-b", optarg, 1, 10000000,
+			s.kbps = (unsigned)opt_u64("-b", optarg, 1, 10000000,
 			    "a rate in kbit/s");
 			break;
 		case 'q':
-			s.qmax = live_parse_uint("-q", optarg, 1, 1000000,
+			s.qmax = (unsigned)opt_u64("-q", optarg, 1, 1000000,
 			    "a number of records");
 			break;
 		case OPT_US:
@@ -601,19 +606,15 @@ main(int argc, char **argv)
 	/* wake-ups as close to the deadline as the timer allows */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 
-	s.paths = calloc(s.o.npaths, sizeof(*s.paths));
-	if (s.paths == NULL)
-		err(EXIT_DATA, "calloc");
+	s.paths = ecalloc(s.o.npaths, sizeof(*s.paths));
 	for (unsigned k = 0; k < s.o.npaths; k++) {
 		struct path *p = &s.paths[k];
 
 		p->port = live_port(&s.o, k);
 		p->fd = p->lfd = -1;
 		p->qcap = s.qmax + 1;
-		p->q = calloc(p->qcap, sizeof(*p->q));
-		p->stage = calloc(STAGE_RECORDS(s.o.reclen), s.o.reclen);
-		if (p->q == NULL || p->stage == NULL)
-			err(EXIT_DATA, "calloc");
+		p->q = ecalloc(p->qcap, sizeof(*p->q));
+		p->stage = ecalloc(STAGE_RECORDS(s.o.reclen), s.o.reclen);
 	}
 	if (s.o.tcpinfo_ms != NULL)
 		tcpinfo_open(&s.ti, s.o.tcpinfo_ms, s.o.tcpinfo_file);

@@ -1,11 +1,15 @@
 #include <csv.h>
+#include <err.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "atcsv.h"
+#include "common.h"
+#include "util.h"
 
 
 /* One parsed row: NUL-terminated fields stored back to back in buf. */
@@ -18,6 +22,11 @@ struct at_row {
 };
 
 struct at_reader {
+	/* the operands, read one after another */
+	FILE **fps;
+	char **names;		/* "stdin" for standard input */
+	size_t nfiles, fi;	/* files, and the one being read */
+	int own;		/* opened here: closed by at_reader_free */
 	FILE *fp;
 	const char *name;
 	struct csv_parser csv;
@@ -25,26 +34,18 @@ struct at_reader {
 	size_t linecap;
 	size_t lineno;		/* lines fed to the parser so far */
 	int eof;
-	struct at_row hdr;
+	struct at_row hdr;	/* the first file's header: the columns */
+	int have_hdr;
+	size_t hdr_fi;		/* the file it came from */
+	struct at_row fhdr;	/* a later file's header */
+	size_t *map;		/* its column for each of hdr's; NULL: same */
+	size_t nf;		/* fields in a row of the file being read */
 	struct at_row *rows;	/* rows parsed, waiting to be handed out */
 	size_t nrows, head, rowcap;
 	struct at_row *cur;
 	int in_row;		/* a row has fields but no terminator yet */
 	int csv_open;		/* libcsv holds part of a row (quoted newline) */
 };
-
-static void *
-xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n);
-
-	if (q == NULL) {
-		fprintf(stderr, "%s: out of memory\n",
-		    program_invocation_short_name);
-		exit(1);
-	}
-	return q;
-}
 
 static void
 row_clear(struct at_row *row)
@@ -58,11 +59,11 @@ row_add(struct at_row *row, const char *s, size_t n)
 {
 	if (row->len + n + 1 > row->cap) {
 		row->cap = (row->len + n + 1) * 2;
-		row->buf = xrealloc(row->buf, row->cap);
+		row->buf = ereallocarray(row->buf, row->cap, 1);
 	}
 	if (row->nf == row->fcap) {
 		row->fcap = row->fcap ? row->fcap * 2 : 32;
-		row->off = xrealloc(row->off, row->fcap * sizeof(*row->off));
+		row->off = ereallocarray(row->off, row->fcap, sizeof(*row->off));
 	}
 	row->off[row->nf++] = row->len;
 	if (n > 0)
@@ -78,7 +79,7 @@ tail_row(struct at_reader *r)
 		size_t old = r->rowcap;
 
 		r->rowcap = old ? old * 2 : 4;
-		r->rows = xrealloc(r->rows, r->rowcap * sizeof(*r->rows));
+		r->rows = ereallocarray(r->rows, r->rowcap, sizeof(*r->rows));
 		memset(r->rows + old, 0, (r->rowcap - old) * sizeof(*r->rows));
 	}
 	return &r->rows[r->nrows];
@@ -122,12 +123,8 @@ static void
 vwarn_at(const char *name, size_t line, const char *fmt, va_list ap)
 {
 	fflush(stdout);
-	if (name != NULL)
-		fprintf(stderr, "%s: %s:%zu: ", program_invocation_short_name,
-		    name, line);
-	else
-		fprintf(stderr, "%s: line %zu: ", program_invocation_short_name,
-		    line);
+	fprintf(stderr, "%s: %s:%zu: ", program_invocation_short_name, name,
+	    line);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
@@ -180,6 +177,8 @@ split_plain(struct at_reader *r, const char *s, size_t n)
 	return 1;
 }
 
+static int next_file(struct at_reader *r);
+
 /* Feeds lines until a row is queued or input ends: 1, 0 at end, -1 error. */
 static int
 fill(struct at_reader *r)
@@ -188,8 +187,13 @@ fill(struct at_reader *r)
 		ssize_t n;
 
 		r->head = r->nrows = 0;
-		if (r->eof)
-			return 0;
+		if (r->eof) {
+			int rc = next_file(r);
+
+			if (rc <= 0)
+				return rc;
+			continue;
+		}
 		n = getline(&r->line, &r->linecap, r->fp);
 		if (n < 0) {
 			if (ferror(r->fp)) {
@@ -206,6 +210,11 @@ fill(struct at_reader *r)
 			continue;
 		}
 		r->lineno++;
+		if (memchr(r->line, '\0', (size_t)n) != NULL) {
+			/* it would cut a field short without a word */
+			warn_at(r->name, r->lineno, "a NUL byte in the line");
+			return -1;
+		}
 		if (split_plain(r, r->line, (size_t)n))
 			continue;
 		size_t before = r->nrows;
@@ -222,22 +231,106 @@ fill(struct at_reader *r)
 	return 1;
 }
 
-struct at_reader *
-at_reader_open(FILE *fp, const char *name)
+static int
+parser_init(struct at_reader *r)
 {
-	struct at_reader *r = calloc(1, sizeof(*r));
-	int rc;
-
-	if (r == NULL)
-		return NULL;
-	r->fp = fp;
-	r->name = name;
-	if (csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-		free(r);
-		return NULL;
-	}
+	if (csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		return -1;
 	csv_set_delim(&r->csv, AT_SEP);
 	csv_set_space_func(&r->csv, never_space);
+	return 0;
+}
+
+/*
+ * The columns of a later file: each of the first file's must be there, in
+ * any order; 0, or -1 after a message.
+ */
+static int
+map_header(struct at_reader *r)
+{
+	char msg[512];
+	size_t len = 0, missing = 0;
+
+	free(r->map);
+	r->map = ereallocarray(NULL, r->hdr.nf, sizeof(*r->map));
+	msg[0] = '\0';
+	for (size_t c = 0; c < r->hdr.nf; c++) {
+		const char *name = r->hdr.buf + r->hdr.off[c];
+		size_t k;
+
+		for (k = 0; k < r->fhdr.nf; k++)
+			if (strcmp(r->fhdr.buf + r->fhdr.off[k], name) == 0)
+				break;
+		r->map[c] = k;
+		if (k < r->fhdr.nf)
+			continue;
+		if (missing++ > 0 && len < sizeof(msg))
+			len += (size_t)snprintf(msg + len, sizeof(msg) - len,
+			    ", ");
+		if (len < sizeof(msg))
+			len += (size_t)snprintf(msg + len, sizeof(msg) - len,
+			    "%s", name);
+	}
+	if (missing > 0) {
+		warn_at(r->name, 1, "missing column%s of %s: %s",
+		    missing > 1 ? "s" : "", r->names[r->hdr_fi], msg);
+		return -1;
+	}
+	r->nf = r->fhdr.nf;
+	return 0;
+}
+
+/* Takes the row just parsed as a header: into *dst. */
+static void
+take_header(struct at_reader *r, struct at_row *dst)
+{
+	struct at_row tmp = *dst;
+
+	*dst = r->rows[r->head];
+	r->rows[r->head] = tmp;
+	r->head++;
+}
+
+/*
+ * At the end of a file, goes on with the next one and reads its header:
+ * 1 when rows may follow, 0 when no file is left, -1 after a message.
+ */
+static int
+next_file(struct at_reader *r)
+{
+	int rc;
+
+	if (r->fi + 1 >= r->nfiles)
+		return 0;
+	r->fi++;
+	r->fp = r->fps[r->fi];
+	r->name = r->names[r->fi];
+	r->lineno = 0;
+	r->eof = 0;
+	r->csv_open = 0;
+	csv_free(&r->csv);
+	if (parser_init(r) != 0)
+		errx(EXIT_DATA, "out of memory");
+	if (!r->have_hdr)
+		return 1;	/* the first header is still to come */
+	rc = fill(r);
+	if (rc <= 0)
+		return rc;	/* an empty file: nothing in it */
+	take_header(r, &r->fhdr);
+	if (map_header(r) != 0)
+		return -1;
+	return 1;
+}
+
+static struct at_reader *
+reader_start(struct at_reader *r)
+{
+	int rc;
+
+	r->fp = r->fps[0];
+	r->name = r->names[0];
+	if (parser_init(r) != 0)
+		errx(EXIT_DATA, "out of memory");
 	rc = fill(r);
 	if (rc <= 0) {
 		if (rc == 0)
@@ -245,12 +338,55 @@ at_reader_open(FILE *fp, const char *name)
 		at_reader_free(r);
 		return NULL;
 	}
-	/* Swap the first row into the header slot. */
-	struct at_row tmp = r->hdr;
-	r->hdr = r->rows[r->head];
-	r->rows[r->head] = tmp;
-	r->head++;
+	take_header(r, &r->hdr);
+	r->have_hdr = 1;
+	r->hdr_fi = r->fi;
+	r->nf = r->hdr.nf;
 	return r;
+}
+
+struct at_reader *
+at_reader_open(FILE *fp, const char *name)
+{
+	struct at_reader *r = ecalloc(1, sizeof(*r));
+
+	r->nfiles = 1;
+	r->fps = ecalloc(1, sizeof(*r->fps));
+	r->names = ecalloc(1, sizeof(*r->names));
+	r->fps[0] = fp;
+	r->names[0] = estrdup(name != NULL ? name : "stdin");
+	return reader_start(r);
+}
+
+struct at_reader *
+at_reader_files(char *const *files, size_t nfiles)
+{
+	static char *const dash[] = { "-" };
+	struct at_reader *r = ecalloc(1, sizeof(*r));
+
+	if (nfiles == 0) {
+		files = dash;
+		nfiles = 1;
+	}
+	r->own = 1;
+	r->nfiles = nfiles;
+	r->fps = ecalloc(nfiles, sizeof(*r->fps));
+	r->names = ecalloc(nfiles, sizeof(*r->names));
+	/* every file opened first: a missing one fails before any output */
+	for (size_t i = 0; i < nfiles; i++) {
+		if (strcmp(files[i], "-") == 0) {
+			r->fps[i] = stdin;
+			r->names[i] = estrdup("stdin");
+			continue;
+		}
+		r->names[i] = estrdup(files[i]);
+		if ((r->fps[i] = fopen(files[i], "r")) == NULL) {
+			warn("%s", files[i]);
+			at_reader_free(r);
+			return NULL;
+		}
+	}
+	return reader_start(r);
 }
 
 void
@@ -263,9 +399,19 @@ at_reader_free(struct at_reader *r)
 		free(r->rows[i].buf);
 		free(r->rows[i].off);
 	}
+	for (size_t i = 0; i < r->nfiles; i++) {
+		if (r->own && r->fps[i] != NULL && r->fps[i] != stdin)
+			fclose(r->fps[i]);
+		free(r->names[i]);
+	}
+	free(r->fps);
+	free(r->names);
 	free(r->rows);
 	free(r->hdr.buf);
 	free(r->hdr.off);
+	free(r->fhdr.buf);
+	free(r->fhdr.off);
+	free(r->map);
 	free(r->line);
 	free(r);
 }
@@ -301,9 +447,9 @@ at_next(struct at_reader *r)
 	if (rc <= 0)
 		return rc;
 	r->cur = &r->rows[r->head++];
-	if (r->cur->nf != r->hdr.nf) {
+	if (r->cur->nf != r->nf) {
 		at_warn(r, "%zu fields, the header has %zu", r->cur->nf,
-		    r->hdr.nf);
+		    r->nf);
 		return -1;
 	}
 	return 1;
@@ -312,9 +458,13 @@ at_next(struct at_reader *r)
 const char *
 at_get(const struct at_reader *r, int col)
 {
-	if (col < 0 || r->cur == NULL || (size_t)col >= r->cur->nf)
+	size_t c = (size_t)col;
+
+	if (col < 0 || r->cur == NULL || c >= r->hdr.nf)
 		return "";
-	return r->cur->buf + r->cur->off[col];
+	if (r->map != NULL)
+		c = r->map[c];
+	return r->cur->buf + r->cur->off[c];
 }
 
 size_t
@@ -333,6 +483,16 @@ at_warn(const struct at_reader *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+at_warn_header(const struct at_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_at(r->names[r->hdr_fi], 1, fmt, ap);
+	va_end(ap);
+}
+
 static int
 bad_number(const struct at_reader *r, int col, const char *kind)
 {
@@ -345,13 +505,17 @@ int
 at_get_double(const struct at_reader *r, int col, double *out)
 {
 	const char *s = at_get(r, col);
-	char *end;
 
 	if (*s == '\0')
 		return 0;
-	errno = 0;
-	*out = strtod(s, &end);
-	if (*end != '\0' || errno == ERANGE || end == s)
+	int rc = num_double(s, -HUGE_VAL, HUGE_VAL, out);
+
+	if (rc == NUM_RANGE) {
+		at_warn(r, "%s: '%s' is out of range",
+		    at_colname(r, (size_t)col), s);
+		return -1;
+	}
+	if (rc != NUM_OK)
 		return bad_number(r, col, "a number");
 	return 1;
 }
@@ -360,15 +524,23 @@ int
 at_get_u64(const struct at_reader *r, int col, uint64_t *out)
 {
 	const char *s = at_get(r, col);
-	char *end;
 
 	if (*s == '\0')
 		return 0;
-	if (*s == '-' || *s == '+' || *s == ' ')
+	if (num_u64(s, UINT64_MAX, out) != NUM_OK)
 		return bad_number(r, col, "an unsigned integer");
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	if (*end != '\0' || errno == ERANGE)
+	return 1;
+}
+
+int
+at_get_hex(const struct at_reader *r, int col, uint64_t *out)
+{
+	const char *s = at_get(r, col);
+
+	if (*s == '\0')
+		return 0;
+	if (num_hex(s, UINT64_MAX, out) != NUM_OK &&
+	    num_u64(s, UINT64_MAX, out) != NUM_OK)
 		return bad_number(r, col, "an unsigned integer");
 	return 1;
 }
@@ -377,13 +549,10 @@ int
 at_get_i64(const struct at_reader *r, int col, int64_t *out)
 {
 	const char *s = at_get(r, col);
-	char *end;
 
 	if (*s == '\0')
 		return 0;
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	if (*end != '\0' || errno == ERANGE || *s == ' ')
+	if (num_i64(s, INT64_MIN, INT64_MAX, out) != NUM_OK)
 		return bad_number(r, col, "an integer");
 	return 1;
 }
@@ -408,7 +577,7 @@ at_require(const struct at_reader *r, const char *const *names)
 	}
 	if (missing == 0)
 		return 0;
-	warn_at(r->name, 1, "missing column%s: %s", missing > 1 ? "s" : "",
+	at_warn_header(r, "missing column%s: %s", missing > 1 ? "s" : "",
 	    msg);
 	return -1;
 }
@@ -434,7 +603,7 @@ reserve(struct at_writer *w, size_t n)
 	if (w->len + n <= w->cap)
 		return;
 	w->cap = (w->len + n) * 2 + 64;
-	w->buf = xrealloc(w->buf, w->cap);
+	w->buf = ereallocarray(w->buf, w->cap, 1);
 }
 
 static void

@@ -19,11 +19,22 @@ struct at_reader;
 
 /*
  * Opens a reader on fp and reads the header line.  `name` is the file name
- * for messages, NULL for standard input (messages then say "line N").
- * Returns NULL after printing "prog: where: what" on an empty stream or a
- * read error.
+ * for messages, NULL for standard input (messages then say "stdin:N").
+ * Returns NULL after printing "prog: file:line: what" on an empty stream or
+ * a read error.  A NUL byte in the input is such an error.
  */
 struct at_reader *at_reader_open(FILE *fp, const char *name);
+
+/*
+ * A filter's operands, as cut(1) and sort(1) take them: the files named,
+ * read one after another as one stream, or standard input when there are
+ * none ("-" is standard input too).  Every file is opened before anything
+ * is read, so a missing one fails at once ("prog: file: No such file...").
+ * Each file starts with its header line; a later file must have every
+ * column of the first (in any order; others are ignored) and its rows are
+ * read by the first file's column numbers.  An empty file adds nothing.
+ */
+struct at_reader *at_reader_files(char *const *files, size_t nfiles);
 void at_reader_free(struct at_reader *r);
 
 size_t at_ncols(const struct at_reader *r);
@@ -52,13 +63,21 @@ void at_warn(const struct at_reader *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /*
- * Numeric fields.  Each returns 1 when the field holds a value, 0 when it is
- * empty (absent value), and -1 after an at_warn() naming the column when it
- * is not a number of that kind.  at_get_u64 takes base 0 (so "0x0012" works).
+ * Numeric fields, read by lib/util's strict decimal parser ("010" is ten).
+ * Each returns 1 when the field holds a value, 0 when it is empty (absent
+ * value), and -1 after an at_warn() naming the column when it is not a
+ * number of that kind.  at_get_hex also takes tshark's hex ("0x0012", as
+ * tcp.flags is printed).  A finite double only: "nan" and "inf" are not
+ * numbers here.
  */
 int at_get_double(const struct at_reader *r, int col, double *out);
 int at_get_u64(const struct at_reader *r, int col, uint64_t *out);
 int at_get_i64(const struct at_reader *r, int col, int64_t *out);
+int at_get_hex(const struct at_reader *r, int col, uint64_t *out);
+
+/* The same at the header line of the file that gave the columns. */
+void at_warn_header(const struct at_reader *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /*
  * Checks that every name in `names` (NULL-terminated) is a column; if not,

@@ -2,7 +2,8 @@
  * clock.h: the clocks of the live programs (udsend, udrecv).  Deadlines are
  * kept on CLOCK_MONOTONIC so that a step of the wall clock cannot bunch or
  * stretch the send schedule; what is printed (born, sent, time) is wall
- * clock, as the other host and the capture see it.
+ * clock, as the other host and the capture see it.  Times are ns, written
+ * and parsed by lib/nstime.
  */
 #ifndef MPTK_CLOCK_H
 #define MPTK_CLOCK_H
@@ -10,10 +11,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "atcsv.h"
-
-#define NS_PER_S	((uint64_t)1000000000)
-#define NS_PER_MS	((uint64_t)1000000)
+#include "nstime.h"
 
 uint64_t clk_real_ns(void);	/* CLOCK_REALTIME, ns since the epoch */
 uint64_t clk_mono_ns(void);	/* CLOCK_MONOTONIC, ns */
@@ -25,14 +23,5 @@ struct timespec clk_ts(uint64_t ns);
  * Returns 0 once it is reached, -1 when a signal interrupted the sleep.
  */
 int clk_sleep_until(uint64_t mono_ns);
-
-/* Appends an epoch time as seconds with 9 decimals. */
-void clk_put_epoch(struct at_writer *w, uint64_t real_ns);
-
-/*
- * Parses a non-negative duration in seconds ("2", "0.5") into ns; -1 if it
- * is not one.
- */
-int clk_parse_seconds(const char *s, uint64_t *ns);
 
 #endif

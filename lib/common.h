@@ -16,11 +16,14 @@
 #endif
 
 /*
- * Handles --help and --version anywhere before "--" in argv, so every
+ * Handles -h, --help and --version anywhere before "--" in argv, so every
  * program answers them the same way whatever its own option parser is.
- * `synopsis` is the usage text without the leading "usage: ".
+ * `synopsis` is the usage text without the leading "usage: "; `options` is
+ * one line per option ("  -s LEN       record length (400)\n"), what
+ * -h and --help print after it (the man page stays the full text).
  */
-void tk_std_options(int argc, char **argv, const char *synopsis);
+void tk_std_options(int argc, char **argv, const char *synopsis,
+    const char *options);
 
 /* Prints "usage: prog synopsis" to stderr and exits EXIT_USAGE. */
 noreturn void tk_usage(const char *synopsis);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fields.h"
+#include "util.h"
 
 enum {
 	F_FRAME_NUMBER, F_FRAME_TIME, F_FRAME_TIME_EPOCH, F_FRAME_TIME_RELATIVE,
@@ -142,7 +143,7 @@ ipv4_text(const uint8_t *a, char *out)
 	for (int i = 0; i < 4; i++) {
 		if (i > 0)
 			out[n++] = '.';
-		n += tf_u64(a[i], out + n);
+		n += num_fmt_u64(a[i], out + n);
 	}
 	return n;
 }
@@ -251,16 +252,16 @@ ip_values(const struct dissection *d, int af, enum ipf f, char *out,
 			    ipv6_text(ip->dst, out + n);
 			break;
 		case IPF_PROTO:
-			n += tf_u64(ip->proto, out + n);
+			n += num_fmt_u64(ip->proto, out + n);
 			break;
 		case IPF_LEN:
-			n += tf_u64(ip->len, out + n);
+			n += num_fmt_u64(ip->len, out + n);
 			break;
 		case IPF_TTL:
-			n += tf_u64(ip->ttl, out + n);
+			n += num_fmt_u64(ip->ttl, out + n);
 			break;
 		case IPF_HDR_LEN:
-			n += tf_u64(ip->hdr_len, out + n);
+			n += num_fmt_u64(ip->hdr_len, out + n);
 			break;
 		}
 	}
@@ -301,27 +302,27 @@ field_put(struct at_writer *w, struct field_buf *b, int id,
 	const struct dis_tcp *t = d->has_tcp ? &d->tcp : NULL;
 	const struct dis_udp *u = d->has_udp ? &d->udp : NULL;
 	const struct tcp_verdict *v = f->v;
-	char s[DIS_MAX_IP * 48 + TF_MAX], *out;
+	char s[DIS_MAX_IP * 48 + NST_TEXT_MAX], *out;
 	size_t n = 0;
 
 	switch (id) {
 	case F_FRAME_NUMBER:
-		n = tf_u64(f->number, s);
+		n = num_fmt_u64(f->number, s);
 		break;
 	case F_FRAME_TIME:
-		n = tf_abs_time(&b->time, f->sec, f->nsec, s);
+		n = nst_fmt_abs(&b->time, f->sec, f->nsec, s);
 		break;
 	case F_FRAME_TIME_EPOCH:
-		n = tf_epoch(f->sec, f->nsec, s);
+		n = nst_fmt_epoch(f->sec, f->nsec, s);
 		break;
 	case F_FRAME_TIME_RELATIVE:
-		n = tf_seconds(f->rel_ns, s);
+		n = nst_fmt_s(f->rel_ns, s);
 		break;
 	case F_FRAME_LEN:
-		n = tf_u64(f->len, s);
+		n = num_fmt_u64(f->len, s);
 		break;
 	case F_FRAME_CAP_LEN:
-		n = tf_u64(f->caplen, s);
+		n = num_fmt_u64(f->caplen, s);
 		break;
 	case F_IP_SRC:
 		n = ip_values(d, 4, IPF_SRC, s, sizeof(s));
@@ -361,27 +362,27 @@ field_put(struct at_writer *w, struct field_buf *b, int id,
 		return;
 	case F_TCP_SRCPORT:
 		if (t)
-			n = tf_u64(t->sport, s);
+			n = num_fmt_u64(t->sport, s);
 		break;
 	case F_TCP_DSTPORT:
 		if (t)
-			n = tf_u64(t->dport, s);
+			n = num_fmt_u64(t->dport, s);
 		break;
 	case F_TCP_LEN:
 		if (t && t->base && !t->unanalysed)
-			n = tf_u64(t->len, s);
+			n = num_fmt_u64(t->len, s);
 		break;
 	case F_TCP_SEQ_RAW:
 		if (t && t->base)
-			n = tf_u64(t->seq, s);
+			n = num_fmt_u64(t->seq, s);
 		break;
 	case F_TCP_ACK_RAW:
 		if (t && t->hdr)
-			n = tf_u64(t->ack, s);
+			n = num_fmt_u64(t->ack, s);
 		break;
 	case F_TCP_HDR_LEN:
 		if (t && t->hdr)
-			n = tf_u64(t->hdr_len, s);
+			n = num_fmt_u64(t->hdr_len, s);
 		break;
 	case F_TCP_FLAGS:
 		if (t && t->hdr)
@@ -389,7 +390,7 @@ field_put(struct at_writer *w, struct field_buf *b, int id,
 		break;
 	case F_TCP_WINDOW_SIZE_VALUE:
 		if (t && t->hdr)
-			n = tf_u64(t->win, s);
+			n = num_fmt_u64(t->win, s);
 		break;
 	case F_TCP_PAYLOAD:
 		if (t && t->full && t->len > 0 && t->payload_cap > 0) {
@@ -399,39 +400,39 @@ field_put(struct at_writer *w, struct field_buf *b, int id,
 		break;
 	case F_TCP_STREAM:
 		if (v)
-			n = tf_u64(v->stream, s);
+			n = num_fmt_u64(v->stream, s);
 		else if (f->stream >= 0)
-			n = tf_u64((uint64_t)f->stream, s);
+			n = num_fmt_u64((uint64_t)f->stream, s);
 		break;
 	case F_TCP_SEQ:
 		if (v)
-			n = tf_u64(v->rel_seq, s);
+			n = num_fmt_u64(v->rel_seq, s);
 		else if (t && (t->quoted_seq || (t->unanalysed && t->base)))
-			n = tf_u64(t->seq, s);
+			n = num_fmt_u64(t->seq, s);
 		break;
 	case F_TCP_ACK:
 		if (v)	/* also without ACK flag: then the raw field */
-			n = tf_u64(v->rel_ack, s);
+			n = num_fmt_u64(v->rel_ack, s);
 		else if (t && t->unanalysed && t->hdr)
-			n = tf_u64(t->ack, s);
+			n = num_fmt_u64(t->ack, s);
 		break;
 	case F_TCP_WINDOW_SIZE:
 		if (v && v->window_size >= 0)
-			n = tf_u64((uint64_t)v->window_size, s);
+			n = num_fmt_u64((uint64_t)v->window_size, s);
 		else if (!v && t && t->unanalysed && t->hdr)
-			n = tf_u64(t->win, s);
+			n = num_fmt_u64(t->win, s);
 		break;
 	case F_TCP_ACKS_FRAME:
 		if (v && v->acks_frame > 0)
-			n = tf_u64(v->acks_frame, s);
+			n = num_fmt_u64(v->acks_frame, s);
 		break;
 	case F_TCP_ACK_RTT:
 		if (v && v->ack_rtt_ns >= 0)
-			n = tf_seconds(v->ack_rtt_ns, s);
+			n = nst_fmt_s(v->ack_rtt_ns, s);
 		break;
 	case F_TCP_BYTES_IN_FLIGHT:
 		if (v && v->bytes_in_flight >= 0)
-			n = tf_u64((uint64_t)v->bytes_in_flight, s);
+			n = num_fmt_u64((uint64_t)v->bytes_in_flight, s);
 		break;
 	case F_TCP_RETRANSMISSION:
 		if (v)
@@ -459,15 +460,15 @@ field_put(struct at_writer *w, struct field_buf *b, int id,
 		break;
 	case F_UDP_SRCPORT:
 		if (u)
-			n = tf_u64(u->sport, s);
+			n = num_fmt_u64(u->sport, s);
 		break;
 	case F_UDP_DSTPORT:
 		if (u)
-			n = tf_u64(u->dport, s);
+			n = num_fmt_u64(u->dport, s);
 		break;
 	case F_UDP_LENGTH:
 		if (u && u->have >= 6)
-			n = tf_u64(u->length, s);
+			n = num_fmt_u64(u->length, s);
 		break;
 	case F_UDP_PAYLOAD:
 		if (u && u->full && u->payload_cap > 0) {
@@ -477,19 +478,19 @@ field_put(struct at_writer *w, struct field_buf *b, int id,
 		break;
 	case F_ICMP_TYPE:
 		if (d->icmp_type >= 0)
-			n = tf_u64((uint64_t)d->icmp_type, s);
+			n = num_fmt_u64((uint64_t)d->icmp_type, s);
 		break;
 	case F_ICMP_CODE:
 		if (d->icmp_code >= 0)
-			n = tf_u64((uint64_t)d->icmp_code, s);
+			n = num_fmt_u64((uint64_t)d->icmp_code, s);
 		break;
 	case F_ICMPV6_TYPE:
 		if (d->icmp6_type >= 0)
-			n = tf_u64((uint64_t)d->icmp6_type, s);
+			n = num_fmt_u64((uint64_t)d->icmp6_type, s);
 		break;
 	case F_ICMPV6_CODE:
 		if (d->icmp6_code >= 0)
-			n = tf_u64((uint64_t)d->icmp6_code, s);
+			n = num_fmt_u64((uint64_t)d->icmp6_code, s);
 		break;
 	case F_DATA_DATA:
 		if (d->has_data) {
@@ -499,7 +500,7 @@ field_put(struct at_writer *w, struct field_buf *b, int id,
 		break;
 	case F_DATA_LEN:
 		if (d->has_data)
-			n = tf_u64(d->data_len, s);
+			n = num_fmt_u64(d->data_len, s);
 		break;
 	}
 	out = at_field(w, n);	/* digits, dots, commas: no quoting */

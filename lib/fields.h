@@ -12,7 +12,7 @@
 #include "atcsv.h"
 #include "dissect.h"
 #include "tcp_analysis.h"
-#include "timefmt.h"
+#include "nstime.h"
 
 /* Looks a field name up: its id (>= 0) or -1 if unknown. */
 int field_lookup(const char *name);
@@ -37,7 +37,7 @@ struct frame_info {
 
 /* State kept between frames, owned by the caller (no global state). */
 struct field_buf {
-	struct tf_cache time;	/* frame.time of the last second */
+	struct nst_cache time;	/* frame.time of the last second */
 };
 
 /*

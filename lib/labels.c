@@ -1,9 +1,11 @@
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "atcsv.h"
 #include "labels.h"
+#include "util.h"
 
 struct label {
 	unsigned port;
@@ -31,39 +33,30 @@ static int
 add(struct labels *l, const char *file, size_t line, const char *port,
     const char *name)
 {
-	char *end;
-	unsigned long p;
+	uint64_t p;
 
-	errno = 0;
-	p = strtoul(port, &end, 10);
-	if (*port < '0' || *port > '9' || *end != '\0' || errno != 0 ||
-	    p < 1 || p > 65535) {
+	if (num_u64(port, 65535, &p) != NUM_OK || p < 1) {
 		fprintf(stderr, "%s: %s:%zu: '%s' is not a port\n",
 		    program_invocation_short_name, file, line, port);
 		return -1;
 	}
 	if (*name == '\0') {
-		fprintf(stderr, "%s: %s:%zu: port %lu has an empty label\n",
+		fprintf(stderr, "%s: %s:%zu: port %" PRIu64 " has an empty label\n",
 		    program_invocation_short_name, file, line, p);
 		return -1;
 	}
 	if (labels_get(l, (unsigned)p) != NULL) {
-		fprintf(stderr, "%s: %s:%zu: port %lu is labelled twice\n",
+		fprintf(stderr, "%s: %s:%zu: port %" PRIu64 " is labelled twice\n",
 		    program_invocation_short_name, file, line, p);
 		return -1;
 	}
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct label *v = realloc(l->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		l->v = v;
+		l->v = ereallocarray(l->v, cap, sizeof(*l->v));
 		l->cap = cap;
 	}
 	l->v[l->n].port = (unsigned)p;
-	if ((l->v[l->n].name = strdup(name)) == NULL)
-		return -1;
+	l->v[l->n].name = estrdup(name);
 	l->n++;
 	return 0;
 }
@@ -81,9 +74,9 @@ labels_read(const char *file)
 		    file, strerror(errno));
 		return NULL;
 	}
-	l = calloc(1, sizeof(*l));
+	l = ecalloc(1, sizeof(*l));
 	/* The map has no header: the reader's header line is its first pair. */
-	r = l ? at_reader_open(fp, file) : NULL;
+	r = at_reader_open(fp, file);
 	if (r == NULL) {
 		labels_free(l);
 		fclose(fp);

@@ -17,12 +17,13 @@
 #include "common.h"
 #include "paths.h"
 #include "record.h"
+#include "util.h"
 
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
 #endif
 
-#define CONNECT_RETRY_NS	(100 * NS_PER_MS)
+#define CONNECT_RETRY_NS	(100 * (uint64_t)NST_MS)
 
 void
 live_opts_init(struct live_opts *o)
@@ -31,8 +32,8 @@ live_opts_init(struct live_opts *o)
 	o->step = 2;
 	o->npaths = 1;
 	o->reclen = REC_DEFAULT_LEN;
-	o->wait_ns = 30 * NS_PER_S;
-	o->idle_ns = 10 * NS_PER_S;
+	o->wait_ns = 30 * (uint64_t)NST_S;
+	o->idle_ns = 10 * (uint64_t)NST_S;
 }
 
 void
@@ -59,22 +60,6 @@ live_take_tcpinfo(int *argc, char **argv, struct live_opts *o,
 	}
 }
 
-unsigned
-live_parse_uint(const char *opt, const char *arg, unsigned lo, unsigned hi,
-    const char *what)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (end == arg || *end != '\0' || errno != 0 || arg[0] == '-' ||
-	    v < lo || v > hi)
-		errx(EXIT_USAGE, "%s: '%s' is not %s (%u..%u)", opt, arg, what,
-		    lo, hi);
-	return (unsigned)v;
-}
-
 /* Splits a comma list in place; empty items are refused. */
 static unsigned
 split_list(const char *opt, char *arg, char **out)
@@ -97,8 +82,8 @@ int
 cidr_parse(const char *s, struct cidr *c)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
-	char *slash, *end;
-	unsigned long bits;
+	char *slash;
+	uint64_t bits;
 
 	if (strlen(s) >= sizeof(buf))
 		return -1;
@@ -116,10 +101,7 @@ cidr_parse(const char *s, struct cidr *c)
 	} else
 		return -1;
 	if (slash != NULL) {
-		errno = 0;
-		bits = strtoul(slash, &end, 10);
-		if (end == slash || *end != '\0' || errno != 0 ||
-		    bits > c->bits)
+		if (num_u64(slash, c->bits, &bits) != NUM_OK)
 			return -1;
 		c->bits = (unsigned)bits;
 	}
@@ -151,14 +133,14 @@ live_opt(struct live_opts *o, int ch, char *arg)
 		o->host = arg;
 		break;
 	case 'p':
-		o->port = live_parse_uint("-p", arg, 1, 65535, "a port");
+		o->port = (unsigned)opt_u64("-p", arg, 1, 65535, "a port");
 		break;
 	case 'n':
-		o->npaths = live_parse_uint("-n", arg, 1, PATHS_MAX,
+		o->npaths = (unsigned)opt_u64("-n", arg, 1, PATHS_MAX,
 		    "a number of paths");
 		break;
 	case LIVE_OPT_STEP:
-		o->step = live_parse_uint("--step", arg, 1, 1000,
+		o->step = (unsigned)opt_u64("--step", arg, 1, 1000,
 		    "a port step");
 		break;
 	case 'I':
@@ -168,25 +150,20 @@ live_opt(struct live_opts *o, int ch, char *arg)
 		o->naddrs = split_list("-B", arg, o->addrs);
 		break;
 	case 's':
-		o->reclen = live_parse_uint("-s", arg, REC_HDR_LEN, 65536,
+		o->reclen = (unsigned)opt_u64("-s", arg, REC_HDR_LEN, 65536,
 		    "a record length");
 		break;
 	case 't':
-		if (clk_parse_seconds(arg, &o->duration_ns) == -1)
-			errx(EXIT_USAGE, "-t: '%s' is not a duration in "
-			    "seconds", arg);
+		o->duration_ns = (uint64_t)opt_seconds("-t", arg, 0,
+		    NST_S * 1000000000, "a duration in seconds");
 		break;
 	case 'w':
-		if (clk_parse_seconds(arg, &o->wait_ns) == -1 ||
-		    o->wait_ns == 0)
-			errx(EXIT_USAGE, "-w: '%s' is not a duration in "
-			    "seconds", arg);
+		o->wait_ns = (uint64_t)opt_seconds("-w", arg, 1,
+		    NST_S * 1000000000, "a duration in seconds");
 		break;
 	case LIVE_OPT_IDLE:
-		if (clk_parse_seconds(arg, &o->idle_ns) == -1 ||
-		    o->idle_ns == 0)
-			errx(EXIT_USAGE, "--idle: '%s' is not a duration in "
-			    "seconds", arg);
+		o->idle_ns = (uint64_t)opt_seconds("--idle", arg, 1,
+		    NST_S * 1000000000, "a duration in seconds");
 		break;
 	case 'C':
 		o->cc = arg;
@@ -519,7 +496,7 @@ connect_once(const struct live_opts *o, unsigned k, const struct addrinfo *ai,
 			soerr = ETIMEDOUT;
 			goto failed;
 		}
-		ms = (int)((deadline - now) / NS_PER_MS) + 1;
+		ms = (int)((deadline - now) / (uint64_t)NST_MS) + 1;
 		n = poll(&pfd, 1, ms > 200 ? 200 : ms);
 		if (n == -1 && errno != EINTR) {
 			soerr = errno;

@@ -62,6 +62,25 @@ enum {
 	{ "allow", required_argument, NULL, LIVE_OPT_ALLOW }, \
 	{ "idle", required_argument, NULL, LIVE_OPT_IDLE }
 
+/* The -h lines of the common options, for tk_std_options(). */
+#define LIVE_HELP \
+    "  -l             listen: the server side\n" \
+    "  -H HOST        connect to HOST: the client side\n" \
+    "  -p PORT        the first path's server port\n" \
+    "  -n PATHS       number of paths (1)\n" \
+    "  --step N       server ports P, P+N, P+2N, ... (2)\n" \
+    "  -I IF,...      bind path k to interface k (usb0,usb1)\n" \
+    "  -B ADDR,...    bind path k to local address k\n" \
+    "  -s LEN         record length in bytes (400)\n" \
+    "  -t SECONDS     run this long (0: until the peer ends)\n" \
+    "  -w SECONDS     longest wait for every path to connect (30)\n" \
+    "  --idle SECONDS drop a peer silent this long (10)\n" \
+    "  -C CC          congestion control: cubic, bbr or reno\n" \
+    "  --mptcp        kernel multipath TCP\n" \
+    "  --nodelay      TCP_NODELAY on every path\n" \
+    "  --allow CIDR   accept peers only from CIDR (repeatable)\n" \
+    "  --tcpinfo MS FILE  sample TCP_INFO every MS ms into FILE\n"
+
 void live_opts_init(struct live_opts *o);
 
 /*
@@ -76,14 +95,6 @@ void live_take_tcpinfo(int *argc, char **argv, struct live_opts *o,
  * value is reported as "prog: -p: 'x' is not a port" with exit 2.
  */
 int live_opt(struct live_opts *o, int ch, char *arg);
-
-/*
- * An option's number in lo..hi; anything else exits 2 with
- * "prog: -b: 'x' is not a rate in kbit/s (1..10000000)" for what =
- * "a rate in kbit/s".
- */
-unsigned live_parse_uint(const char *opt, const char *arg, unsigned lo,
-    unsigned hi, const char *what);
 
 /* Checks the options together (role, list lengths, -C); exits on error. */
 void live_opts_check(struct live_opts *o, const char *synopsis);

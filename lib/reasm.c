@@ -5,6 +5,7 @@
 #include "common.h"
 #include "reasm.h"
 #include "record.h"
+#include "util.h"
 
 #define DAY_MS		INT64_C(86400000)
 #define HDR_FULL	((1u << REC_HDR_LEN) - 1)
@@ -69,16 +70,6 @@ struct reasm {
 	size_t nwait, waitcap;
 };
 
-static void *
-xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n);
-
-	if (q == NULL && n > 0)
-		err(EXIT_DATA, "out of memory");
-	return q;
-}
-
 static int
 hexval(int c)
 {
@@ -119,10 +110,8 @@ hex_byte(const struct hexbuf *h, size_t i)
 struct reasm *
 reasm_new(const struct reasm_cfg *cfg)
 {
-	struct reasm *r = calloc(1, sizeof(*r));
+	struct reasm *r = ecalloc(1, sizeof(*r));
 
-	if (r == NULL)
-		err(EXIT_DATA, "out of memory");
 	r->cfg = *cfg;
 	r->state = REASM_PROBE;
 	r->end_idx = -1;
@@ -203,7 +192,7 @@ ensure(struct reasm *r, int64_t i, int64_t now)
 
 		while (cap < (size_t)(i - r->lo + 1))
 			cap *= 2;
-		ring = xrealloc(NULL, cap * sizeof(*ring));
+		ring = ereallocarray(NULL, cap, sizeof(*ring));
 		for (int64_t k = r->lo; k < r->hi; k++)
 			ring[(size_t)k & (cap - 1)] = *slot_at(r, k);
 		free(r->ring);
@@ -249,7 +238,7 @@ wait_add(struct reasm *r, int64_t i)
 {
 	if (r->nwait == r->waitcap) {
 		r->waitcap = r->waitcap ? r->waitcap * 2 : 16;
-		r->wait = xrealloc(r->wait, r->waitcap * sizeof(*r->wait));
+		r->wait = ereallocarray(r->wait, r->waitcap, sizeof(*r->wait));
 	}
 	r->wait[r->nwait++] = i;
 }
@@ -567,7 +556,7 @@ probe_event(struct reasm *r)
 
 	if (p->nev == p->evcap) {
 		p->evcap = p->evcap ? p->evcap * 2 : 64;
-		p->ev = xrealloc(p->ev, p->evcap * sizeof(*p->ev));
+		p->ev = ereallocarray(p->ev, p->evcap, sizeof(*p->ev));
 	}
 	memset(&p->ev[p->nev], 0, sizeof(p->ev[0]));
 	return &p->ev[p->nev++];
@@ -587,10 +576,8 @@ probe_data(struct reasm *r, int64_t now, uint32_t seq, uint32_t len,
 		p->anchor = seq;
 	}
 	if (p->abuf == NULL) {
-		p->abuf = xrealloc(NULL, cap);
-		p->aknown = calloc(cap, 1);
-		if (p->aknown == NULL)
-			err(EXIT_DATA, "out of memory");
+		p->abuf = emalloc(cap);
+		p->aknown = ecalloc(cap, 1);
 	}
 	ev = probe_event(r);
 	ev->t = now;
@@ -600,7 +587,7 @@ probe_data(struct reasm *r, int64_t now, uint32_t seq, uint32_t len,
 	ev->kind = EV_DATA;
 	if (p->nbytes + nb > p->bytecap) {
 		p->bytecap = (p->nbytes + nb) * 2;
-		p->bytes = xrealloc(p->bytes, p->bytecap);
+		p->bytes = ereallocarray(p->bytes, p->bytecap, 1);
 	}
 	ev->boff = p->nbytes;
 	for (size_t i = 0; i < nb; i++) {

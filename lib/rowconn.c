@@ -9,9 +9,8 @@
 #include "atcsv.h"
 #include "common.h"
 #include "rowconn.h"
-
-#define TH_SYN	0x002
-#define TH_ACK	0x010
+#include "tcp.h"
+#include "util.h"
 
 struct rowconn {
 	struct rowconn *next;	/* hash chain */
@@ -72,8 +71,7 @@ key_reserve(struct rowconn_key *k, size_t need)
 		return;
 	free(k->s);
 	k->cap = need < 256 ? 256 : need * 2;
-	if ((k->s = malloc(k->cap)) == NULL)
-		err(EXIT_DATA, "out of memory");
+	k->s = emalloc(k->cap);
 }
 
 const char *
@@ -164,11 +162,7 @@ hash_str(const char *s)
 struct rowconn_table *
 rowconn_table_new(void)
 {
-	struct rowconn_table *t = calloc(1, sizeof(*t));
-
-	if (t == NULL)
-		err(EXIT_DATA, "out of memory");
-	return t;
+	return ecalloc(1, sizeof(struct rowconn_table));
 }
 
 void
@@ -216,10 +210,8 @@ struct rowconn *
 rowconn_add(struct rowconn_table *t, const char *key, void *data)
 {
 	size_t len = strlen(key);
-	struct rowconn *c = malloc(sizeof(*c) + len + 1);
+	struct rowconn *c = emalloc(sizeof(*c) + len + 1);
 
-	if (c == NULL)
-		err(EXIT_DATA, "out of memory");
 	memcpy(c->key, key, len + 1);
 	c->hash = hash_str(key);
 	c->data = data;
@@ -229,9 +221,7 @@ rowconn_add(struct rowconn_table *t, const char *key, void *data)
 		size_t nold = t->nbucket;
 
 		t->nbucket = nold ? nold * 2 : 64;
-		if ((t->bucket = calloc(t->nbucket, sizeof(*t->bucket))) ==
-		    NULL)
-			err(EXIT_DATA, "out of memory");
+		t->bucket = ecalloc(t->nbucket, sizeof(*t->bucket));
 		for (size_t i = 0; i < nold; i++)
 			for (struct rowconn *p = old[i], *q; p != NULL; p = q) {
 				q = p->next;

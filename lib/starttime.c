@@ -11,6 +11,7 @@
 
 #include "atcsv.h"
 #include "starttime.h"
+#include "util.h"
 
 /* A CSV's header line must end within this many bytes. */
 #define CSV_PROBE 16384
@@ -141,10 +142,8 @@ struct st_names {
 struct st_names *
 st_names_new(void)
 {
-	struct st_names *names = calloc(1, sizeof(*names));
+	struct st_names *names = ecalloc(1, sizeof(*names));
 
-	if (names == NULL)
-		err(1, "out of memory");
 	for (size_t i = 0; i < NFORMS; i++)
 		if (regcomp(&names->re[i], name_forms[i].re, REG_EXTENDED) != 0)
 			errx(1, "name pattern %zu does not compile", i);

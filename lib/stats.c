@@ -7,6 +7,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "stats.h"
+#include "util.h"
 
 static const char *const field_names[] = {
 	"n", "mean", "median", "p95", "p99", "max", "excess",
@@ -17,10 +18,8 @@ st_vec_push(struct st_vec *vec, double x)
 {
 	if (vec->n == vec->cap) {
 		size_t cap = vec->cap ? vec->cap * 2 : 1024;
-		double *v = reallocarray(vec->v, cap, sizeof(*v));
+		double *v = ereallocarray(vec->v, cap, sizeof(*v));
 
-		if (v == NULL)
-			err(1, "out of memory");
 		vec->v = v;
 		vec->cap = cap;
 	}

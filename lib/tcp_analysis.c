@@ -33,13 +33,9 @@
 #include <string.h>
 #include <err.h>
 
+#include "tcp.h"
 #include "tcp_analysis.h"
-
-#define TH_FIN	0x001
-#define TH_SYN	0x002
-#define TH_RST	0x004
-#define TH_PUSH	0x008
-#define TH_ACK	0x010
+#include "util.h"
 
 /* Wireshark's per-segment analysis flags (tcp_acked.flags) that matter. */
 #define A_RETRANSMISSION	0x0001
@@ -173,13 +169,9 @@ conv_hash(uint8_t af, const uint8_t *a, uint16_t pa, const uint8_t *b,
 struct tcp_table *
 tcp_table_new(void)
 {
-	struct tcp_table *t = calloc(1, sizeof *t);
-	if (t == NULL)
-		err(1, "tcp_table_new");
+	struct tcp_table *t = ecalloc(1, sizeof *t);
 	t->cap = 64;
-	t->index = calloc(t->cap, sizeof *t->index);
-	if (t->index == NULL)
-		err(1, "tcp_table_new");
+	t->index = ecalloc(t->cap, sizeof *t->index);
 	t->free_seg = NONE;
 	return t;
 }
@@ -213,9 +205,7 @@ seg_alloc(struct tcp_table *t)
 {
 	if (t->free_seg == NONE) {
 		uint32_t ncap = t->pool_cap ? t->pool_cap * 2 : 256;
-		struct seg *p = realloc(t->pool, (size_t)ncap * sizeof *p);
-		if (p == NULL)
-			err(1, "tcp analysis: segment pool");
+		struct seg *p = ereallocarray(t->pool, ncap, sizeof *p);
 		/* link the new entries, lowest index first */
 		for (uint32_t i = ncap; i-- > t->pool_cap;) {
 			p[i].next = t->free_seg;
@@ -423,9 +413,7 @@ index_grow(struct tcp_table *t)
 {
 	free(t->index);
 	t->cap *= 2;
-	t->index = calloc(t->cap, sizeof *t->index);
-	if (t->index == NULL)
-		err(1, "tcp analysis: conversation table");
+	t->index = ecalloc(t->cap, sizeof *t->index);
 	for (size_t k = 0; k < t->count; k++) {
 		uint64_t h = conv_key_hash(&t->convs[k]);
 		size_t j = h & (t->cap - 1);
@@ -458,9 +446,7 @@ conv_find(struct tcp_table *t, const struct tcp_seg *s, int *dir)
 		errx(1, "tcp analysis: too many conversations");
 	if (t->count == t->convs_cap) {
 		size_t ncap = t->convs_cap ? t->convs_cap * 2 : 16;
-		struct conv *p = realloc(t->convs, ncap * sizeof *p);
-		if (p == NULL)
-			err(1, "tcp analysis: conversations");
+		struct conv *p = ereallocarray(t->convs, ncap, sizeof *p);
 		t->convs = p;
 		t->convs_cap = ncap;
 	}

@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "common.h"
 #include "tcpinfo.h"
+#include "util.h"
 
 /* Names as ss(8) prints them, indexed by tcpi_state. */
 static const char *const tcp_state_name[] = {
@@ -28,18 +29,13 @@ static const char *const tcpinfo_cols[] = {
 void
 tcpinfo_open(struct tcpinfo_log *t, const char *ms, const char *file)
 {
-	uint64_t ns;
-	char *end;
-	double v;
+	int64_t ns;
 
 	memset(t, 0, sizeof(*t));
-	errno = 0;
-	v = strtod(ms, &end);
-	if (end == ms || *end != '\0' || errno != 0 || !(v >= 1 && v <= 3.6e6))
+	if (nst_parse_ms(ms, &ns) != 0 || ns < NST_MS || ns > 3600 * NST_S)
 		errx(EXIT_USAGE, "--tcpinfo: '%s' is not a period in ms "
 		    "(1..3600000)", ms);
-	ns = (uint64_t)(v * 1e6);
-	t->period_ns = ns;
+	t->period_ns = (uint64_t)ns;
 	t->name = file;
 	t->fp = fopen(file, "w");
 	if (t->fp == NULL)
@@ -76,7 +72,7 @@ tcpinfo_sample(struct tcpinfo_log *t, int fd, unsigned path, uint64_t real_ns)
 	memset(&ti, 0, sizeof(ti));
 	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1)
 		return;
-	clk_put_epoch(&t->w, real_ns);
+	nst_put_s(&t->w, (int64_t)real_ns);
 	at_putf(&t->w, "%u", path);
 	at_put(&t->w, ti.tcpi_state < sizeof(tcp_state_name) /
 	    sizeof(*tcp_state_name) ? tcp_state_name[ti.tcpi_state] :

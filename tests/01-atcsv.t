@@ -11,16 +11,16 @@ is "$out" $'b@a\n"say ""hi"""@"x@y"\n2@"multi\nline"' "quoted fields read by nam
 
 printf 'a@b\n1@2\n3\n' | "$A" >/dev/null 2>"$TMP/err"; rc=$?
 is "$rc" 1 "a ragged row exits 1"
-is "$(cat "$TMP/err")" "atcat: line 3: 1 fields, the header has 2" "a ragged row names its line"
+is "$(cat "$TMP/err")" "atcat: stdin:3: 1 fields, the header has 2" "a ragged row names its line"
 
 printf 'a@b\n1@2\n' | "$A" a zz yy >/dev/null 2>"$TMP/err"; rc=$?
-is "$rc:$(cat "$TMP/err")" "1:atcat: line 1: missing columns: zz, yy" "missing columns are all named"
+is "$rc:$(cat "$TMP/err")" "1:atcat: stdin:1: missing columns: zz, yy" "missing columns are all named"
 
 "$A" </dev/null >/dev/null 2>"$TMP/err"; rc=$?
-is "$rc:$(cat "$TMP/err")" "1:atcat: line 1: empty input: no header line" "empty input is an error"
+is "$rc:$(cat "$TMP/err")" "1:atcat: stdin:1: empty input: no header line" "empty input is an error"
 
 printf 'a@b\n"open@2\n' | "$A" >/dev/null 2>"$TMP/err"; rc=$?
-like "$rc:$(cat "$TMP/err")" '^1:atcat: line [0-9]+: ' "an unterminated quote is an error with a line"
+like "$rc:$(cat "$TMP/err")" '^1:atcat: stdin:[0-9]+: ' "an unterminated quote is an error with a line"
 
 out=$(printf 'a\r\nx\r\n' | "$A")
 is "$out" $'a\nx' "CRLF line ends are accepted"
@@ -31,7 +31,7 @@ out=$(printf 'a@b\n1@2\r3@4\n5@6' | "$A")
 is "$out" $'a@b\n1@2\n3@4\n5@6' "a bare CR ends a row as libcsv does; a last line without newline counts"
 
 printf 'a@b\n1@2\nx"y@3\n' | "$A" >/dev/null 2>"$TMP/err"; rc=$?
-like "$rc:$(cat "$TMP/err")" '^1:atcat: line 3: ' "a quote inside an unquoted field is an error (libcsv strict)"
+like "$rc:$(cat "$TMP/err")" '^1:atcat: stdin:3: ' "a quote inside an unquoted field is an error (libcsv strict)"
 printf 'a@b\n' >"$TMP/in"
 for i in $(seq 500); do printf '%d@"x@%d"\n' $i $i; done >>"$TMP/in"
 "$A" <"$TMP/in" >"$TMP/plain"

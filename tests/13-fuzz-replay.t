@@ -28,6 +28,6 @@ done
 is "$rc" 1 "replay: a missing input exits 1"
 # The input reaches the library: the reader's own message for a ragged row.
 "$TOOLS/replay-atcsv" "$FUZZ/corpus/atcsv/ragged" >/dev/null 2>"$TMP/err"
-like "$(cat "$TMP/err")" 'line 3: 1 fields, the header has 2' \
+like "$(cat "$TMP/err")" 'stdin:3: 1 fields, the header has 2' \
     "replay-atcsv: a ragged row gets lib/atcsv's message"
 done_testing

@@ -86,17 +86,17 @@ is "$out" "rtt@A@A@0@@@@@@" "no rows: n 0 for every path"
 
 # Bad input: prog: line N: what, exit 1.
 err() { "$R" "$@" >"$TMP/out" 2>"$TMP/err"; echo "$?:$(cat "$TMP/err")"; }
-is "$(err </dev/null)" "1:rttpairs: line 1: empty input: no header line" "empty stream"
-is "$(printf 'seq@born@x\n1@2@3\n' | err)" "1:rttpairs: line 1: no path columns: want <path>.rtt (seqjoin's output)" "no <path>.rtt column"
+is "$(err </dev/null)" "1:rttpairs: stdin:1: empty input: no header line" "empty stream"
+is "$(printf 'seq@born@x\n1@2@3\n' | err)" "1:rttpairs: stdin:1: no path columns: want <path>.rtt (seqjoin's output)" "no <path>.rtt column"
 is "$(printf 'seq@A.rtt@A.owd\n1@2@3\n' | err -m owd | head -c2; printf 'seq@A.rtt\n1@2\n' | err -m owd)" \
-    "0:1:rttpairs: line 1: no path columns: want <path>.owd (seqjoin's output)" "-m owd needs <path>.owd columns"
-is "$(printf 'seq@A.rtt@B.rtt\n1@2@3\n2@abc@3\n' | err)" "1:rttpairs: line 3: A.rtt: 'abc' is not a number" "a non-numeric value names line and column"
-is "$(printf 'seq@A.rtt@B.rtt\n1@2@3\n2@nan@3\n' | err)" "1:rttpairs: line 3: A.rtt: 'nan' is not a finite number" "nan is refused"
-is "$(printf 'seq@A.rtt@B.rtt\n1@2@3\n2@3\n' | err)" "1:rttpairs: line 3: 2 fields, the header has 3" "a ragged row"
+    "0:1:rttpairs: stdin:1: no path columns: want <path>.owd (seqjoin's output)" "-m owd needs <path>.owd columns"
+is "$(printf 'seq@A.rtt@B.rtt\n1@2@3\n2@abc@3\n' | err)" "1:rttpairs: stdin:3: A.rtt: 'abc' is not a number" "a non-numeric value names line and column"
+is "$(printf 'seq@A.rtt@B.rtt\n1@2@3\n2@nan@3\n' | err)" "1:rttpairs: stdin:3: A.rtt: 'nan' is not a number" "nan is refused"
+is "$(printf 'seq@A.rtt@B.rtt\n1@2@3\n2@3\n' | err)" "1:rttpairs: stdin:3: 2 fields, the header has 3" "a ragged row"
 [ ! -s "$TMP/out" ]; ok $? "nothing is printed on bad input"
 
 # Bad usage: exit 2.
-for args in "-m xyz" "-t abc" "--offset max -m owd" "--offset min" "extra"; do
+for args in "-m xyz" "-t abc" "--offset max -m owd" "--offset min"; do
 	# shellcheck disable=SC2086
 	"$R" $args <"$TMP/joined" >/dev/null 2>"$TMP/err"; rc=$?
 	is "$rc" 2 "usage error: $args"

@@ -35,16 +35,16 @@ z@@' "a pair given in reverse order fills the upper triangle, a label with @ is 
 
 # Bad input.
 err() { "$H" "$@" >"$TMP/out" 2>"$TMP/err"; echo "$?:$(cat "$TMP/err")"; }
-is "$(err </dev/null)" "1:heatmat: line 1: empty input: no header line" "empty stream"
-is "$(printf 'metric@a@n\nrtt@A@3\n' | err)" "1:heatmat: line 1: missing columns: b, mean" "missing columns are named"
-is "$(printf 'metric@a@b@mean\nrtt@A@A@x1\n' | err)" "1:heatmat: line 2: mean: 'x1' is not a number" "non-numeric statistic"
-is "$(printf 'metric@a@b@mean\nrtt@A@A@1\nowd@A@A@1\n' | err)" "1:heatmat: line 3: metric 'owd' after 'rtt': one metric per matrix" "two metrics in one matrix"
-is "$(printf 'metric@a@b@mean\nrtt@A@A@1\nrtt@A\n' | err)" "1:heatmat: line 3: 2 fields, the header has 4" "ragged row"
-is "$(printf 'metric@a@b@mean\n' | err)" "1:heatmat: line 1: no rows: nothing to put in a matrix" "header only"
+is "$(err </dev/null)" "1:heatmat: stdin:1: empty input: no header line" "empty stream"
+is "$(printf 'metric@a@n\nrtt@A@3\n' | err)" "1:heatmat: stdin:1: missing columns: b, mean" "missing columns are named"
+is "$(printf 'metric@a@b@mean\nrtt@A@A@x1\n' | err)" "1:heatmat: stdin:2: mean: 'x1' is not a number" "non-numeric statistic"
+is "$(printf 'metric@a@b@mean\nrtt@A@A@1\nowd@A@A@1\n' | err)" "1:heatmat: stdin:3: metric 'owd' after 'rtt': one metric per matrix" "two metrics in one matrix"
+is "$(printf 'metric@a@b@mean\nrtt@A@A@1\nrtt@A\n' | err)" "1:heatmat: stdin:3: 2 fields, the header has 4" "ragged row"
+is "$(printf 'metric@a@b@mean\n' | err)" "1:heatmat: stdin:1: no rows: nothing to put in a matrix" "header only"
 "$H" -s mode <"$TMP/pairs" >/dev/null 2>&1
 is "$?" 2 "-s with an unknown statistic is a usage error"
-"$H" extra <"$TMP/pairs" >/dev/null 2>&1
-is "$?" 2 "an operand is a usage error"
+"$H" "$TMP/nonesuch" <"$TMP/pairs" >/dev/null 2>"$TMP/e"
+is "$?:$(cat "$TMP/e")" "1:heatmat: $TMP/nonesuch: No such file or directory" "a missing file operand is named, exit 1"
 
 # The gnuplot scripts render (PNG to stdout or to out, SVG with fmt).
 if command -v gnuplot >/dev/null 2>&1; then

@@ -83,17 +83,18 @@ like "$(cat "$TMP/err")" "^retxrate: .*nonexistent" "and names the file"
 
 # Bad input.
 err() { "$X" "$@" >"$TMP/out" 2>"$TMP/err"; echo "$?:$(cat "$TMP/err")"; }
-is "$(err </dev/null)" "1:retxrate: line 1: empty input: no header line" "empty stream"
+is "$(err </dev/null)" "1:retxrate: stdin:1: empty input: no header line" "empty stream"
 is "$(printf 'tcp.srcport@tcp.len\n1@2\n' | err)" \
-    "1:retxrate: line 1: missing columns: tcp.dstport, tcp.flags, tcp.analysis.retransmission, tcp.analysis.fast_retransmission" \
+    "1:retxrate: stdin:1: missing columns: tcp.dstport, tcp.flags, tcp.analysis.retransmission, tcp.analysis.fast_retransmission" \
     "missing columns are all named"
 H='tcp.srcport@tcp.dstport@tcp.len@tcp.flags@tcp.analysis.retransmission@tcp.analysis.fast_retransmission'
-is "$(printf '%s\n1@2@3@0x10@@\n1@2@x@0x10@@\n' "$H" | err)" "1:retxrate: line 3: tcp.len: 'x' is not an unsigned integer" "non-numeric tcp.len"
-is "$(printf '%s\n70000@2@3@0x10@@\n' "$H" | err)" "1:retxrate: line 2: tcp.srcport: '70000' is not a port" "a port out of range"
-is "$(printf '%s\n1@2@3@0x10@\n' "$H" | err)" "1:retxrate: line 2: 5 fields, the header has 6" "ragged row"
+is "$(printf '%s\n1@2@3@0x10@@\n1@2@x@0x10@@\n' "$H" | err)" "1:retxrate: stdin:3: tcp.len: 'x' is not an unsigned integer" "non-numeric tcp.len"
+is "$(printf '%s\n70000@2@3@0x10@@\n' "$H" | err)" "1:retxrate: stdin:2: tcp.srcport: '70000' is not a port" "a port out of range"
+is "$(printf '%s\n1@2@3@0x10@\n' "$H" | err)" "1:retxrate: stdin:2: 5 fields, the header has 6" "ragged row"
 [ ! -s "$TMP/out" ]; ok $? "nothing is printed on bad input"
 "$X" -x <"$TMP/rows" >/dev/null 2>&1; is "$?" 2 "unknown option: exit 2"
-"$X" file <"$TMP/rows" >/dev/null 2>&1; is "$?" 2 "an operand: exit 2"
+"$X" "$TMP/nonesuch" <"$TMP/rows" >/dev/null 2>"$TMP/e"
+is "$?:$(cat "$TMP/e")" "1:retxrate: $TMP/nonesuch: No such file or directory" "a missing file operand is named, exit 1"
 
 # The redundant captures: every number against tshark's own flags, counted
 # per server port (3270-3279) from tshark's output.

@@ -126,7 +126,7 @@ is "$out" "2025-12-31/235950" "a dry run needs no lock"
 # Usage.
 "$MV" >/dev/null 2>&1; is "$?" 2 "no DEST: exit 2"
 "$MV" -w x "$D2" "$SRC/l" >/dev/null 2>"$TMP/err"; rc=$?
-is "$rc:$(head -1 "$TMP/err")" "2:mvgroup: -w: 'x' is not a number of seconds" "bad -w: exit 2"
+is "$rc:$(head -1 "$TMP/err")" "2:mvgroup: -w: 'x' is not a number of seconds (0..315360000)" "bad -w: exit 2"
 "$MV" --settle -1 "$D2" "$SRC/l" >/dev/null 2>&1; is "$?" 2 "negative --settle: exit 2"
 "$MV" -T '%Y/../x' "$D2" "$SRC/l" >/dev/null 2>"$TMP/err"; rc=$?
 is "$rc:$(head -1 "$TMP/err")" "2:mvgroup: -T %Y/../x: '.' and '..' are not folder names" "a template leaving DEST: exit 2"

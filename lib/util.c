@@ -1,0 +1,343 @@
+/*
+ * util.c: see util.h.
+ */
+#include <err.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "util.h"
+
+static void *
+checked(void *p)
+{
+	if (p == NULL)
+		errx(EXIT_DATA, "out of memory");
+	return p;
+}
+
+void *
+emalloc(size_t n)
+{
+	return checked(malloc(n ? n : 1));
+}
+
+void *
+ecalloc(size_t n, size_t size)
+{
+	return checked(calloc(n ? n : 1, size ? size : 1));
+}
+
+void *
+ereallocarray(void *p, size_t n, size_t size)
+{
+	return checked(reallocarray(p, n ? n : 1, size ? size : 1));
+}
+
+char *
+estrdup(const char *s)
+{
+	return checked(strdup(s));
+}
+
+char *
+estrndup(const char *s, size_t n)
+{
+	return checked(strndup(s, n));
+}
+
+char *
+esprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return checked(n < 0 ? NULL : s);
+}
+
+const char *
+num_why(int rc)
+{
+	return rc == NUM_RANGE ? "is out of range" : "is not a number";
+}
+
+/* Digits of s as a magnitude: NUM_OK, NUM_SYNTAX, or NUM_RANGE past max. */
+static int
+digits(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	int range = 0;
+
+	if (*s == '\0')
+		return NUM_SYNTAX;
+	for (; *s != '\0'; s++) {
+		unsigned d = (unsigned char)*s - '0';
+
+		if (d > 9)
+			return NUM_SYNTAX;
+		if (d > max || v > (max - d) / 10)
+			range = 1;	/* keep reading: "12x" is syntax */
+		else
+			v = v * 10 + d;
+	}
+	if (range)
+		return NUM_RANGE;
+	*out = v;
+	return NUM_OK;
+}
+
+int
+num_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	return digits(s, max, out);
+}
+
+int
+num_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	uint64_t mag;
+	int neg = *s == '-', rc;
+
+	rc = digits(s + neg, UINT64_MAX, &mag);
+	if (rc != NUM_OK)
+		return rc;
+	if (neg) {
+		if (mag > (uint64_t)INT64_MAX + 1 ||
+		    (min >= 0 && mag > 0) ||
+		    (min < 0 && mag > (uint64_t)0 - (uint64_t)min))
+			return NUM_RANGE;
+		*out = (int64_t)(0 - mag);
+	} else {
+		if (max < 0 || mag > (uint64_t)max)
+			return NUM_RANGE;
+		*out = (int64_t)mag;
+	}
+	if (*out < min)
+		return NUM_RANGE;
+	return NUM_OK;
+}
+
+int
+num_hex(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	int range = 0;
+
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || s[2] == '\0')
+		return NUM_SYNTAX;
+	for (s += 2; *s != '\0'; s++) {
+		int c = (unsigned char)*s, d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return NUM_SYNTAX;
+		if ((uint64_t)d > max || v > (max - (uint64_t)d) / 16)
+			range = 1;
+		else
+			v = v * 16 + (uint64_t)d;
+	}
+	if (range)
+		return NUM_RANGE;
+	*out = v;
+	return NUM_OK;
+}
+
+int
+num_fixed(const char *s, int scale, int64_t min, int64_t max, int64_t *out)
+{
+	uint64_t whole = 0, frac = 0, unit = 1, mag;
+	int neg = *s == '-', nd = 0, nf = 0, range = 0;
+
+	s += neg;
+	for (; *s >= '0' && *s <= '9'; s++, nd++) {
+		unsigned d = (unsigned char)*s - '0';
+
+		if (whole > (UINT64_MAX - d) / 10)
+			range = 1;
+		else
+			whole = whole * 10 + d;
+	}
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++, nf++)
+			if (nf < scale)
+				frac = frac * 10 + (uint64_t)(*s - '0');
+		if (nf == 0)
+			return NUM_SYNTAX;
+	}
+	if (*s != '\0' || nd == 0)
+		return NUM_SYNTAX;
+	for (int i = nf; i < scale; i++)
+		frac *= 10;
+	for (int i = 0; i < scale; i++)
+		unit *= 10;
+	if (range || whole > (UINT64_MAX - frac) / unit)
+		return NUM_RANGE;
+	mag = whole * unit + frac;
+	if (neg) {
+		if (mag > (uint64_t)INT64_MAX + 1)
+			return NUM_RANGE;
+		*out = (int64_t)(0 - mag);
+	} else {
+		if (mag > (uint64_t)INT64_MAX)
+			return NUM_RANGE;
+		*out = (int64_t)mag;
+	}
+	return *out < min || *out > max ? NUM_RANGE : NUM_OK;
+}
+
+int
+num_double(const char *s, double min, double max, double *out)
+{
+	const char *p = s;
+	int nd = 0;
+	char *end;
+	double v;
+
+	/* the syntax by hand: strtod also takes hex, "inf", "nan", spaces */
+	if (*p == '-')
+		p++;
+	for (; *p >= '0' && *p <= '9'; p++)
+		nd++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			nd++;
+	if (nd == 0)
+		return NUM_SYNTAX;
+	if (*p == 'e' || *p == 'E') {
+		int ne = 0;
+
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		for (; *p >= '0' && *p <= '9'; p++)
+			ne++;
+		if (ne == 0)
+			return NUM_SYNTAX;
+	}
+	if (*p != '\0')
+		return NUM_SYNTAX;
+	errno = 0;
+	v = strtod(s, &end);
+	if (*end != '\0')
+		return NUM_SYNTAX;
+	if (!isfinite(v))
+		return NUM_RANGE;	/* overflow; underflow is a value */
+	if (v < min || v > max)
+		return NUM_RANGE;
+	*out = v;
+	return NUM_OK;
+}
+
+/* "00" to "99": two digits per division by 100. */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324"
+    "25262728293031323334353637383940414243444546474849"
+    "50515253545556575859606162636465666768697071727374"
+    "75767778798081828384858687888990919293949596979899";
+
+size_t
+num_fmt_u64(uint64_t v, char *out)
+{
+	char tmp[20], *p = tmp + sizeof(tmp);
+	size_t n;
+
+	/* this runs for most fields of every row pcap2csv writes */
+	while (v >= 100) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	memcpy(out, p, n);
+	return n;
+}
+
+void
+num_fmt_pad(uint64_t v, int width, char *out)
+{
+	int i = width;
+
+	while (i >= 2) {
+		i -= 2;
+		memcpy(out + i, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (i == 1)
+		out[0] = (char)('0' + v % 10);
+}
+
+static void
+opt_fail(const char *opt, const char *arg, const char *what, const char *lo,
+    const char *hi)
+{
+	warnx("%s: '%s' is not %s (%s..%s)", opt, arg, what, lo, hi);
+	exit(EXIT_USAGE);
+}
+
+uint64_t
+opt_u64(const char *opt, const char *arg, uint64_t lo, uint64_t hi,
+    const char *what)
+{
+	uint64_t v;
+
+	if (num_u64(arg, hi, &v) != NUM_OK || v < lo) {
+		char a[24], b[24];
+
+		snprintf(a, sizeof(a), "%" PRIu64, lo);
+		snprintf(b, sizeof(b), "%" PRIu64, hi);
+		opt_fail(opt, arg, what, a, b);
+	}
+	return v;
+}
+
+double
+opt_double(const char *opt, const char *arg, double lo, double hi,
+    const char *what)
+{
+	double v;
+
+	if (num_double(arg, lo, hi, &v) != NUM_OK) {
+		char a[32], b[32];
+
+		snprintf(a, sizeof(a), "%g", lo);
+		snprintf(b, sizeof(b), "%g", hi);
+		opt_fail(opt, arg, what, a, b);
+	}
+	return v;
+}
+
+int64_t
+opt_seconds(const char *opt, const char *arg, int64_t lo_ns, int64_t hi_ns,
+    const char *what)
+{
+	int64_t v;
+
+	if (num_fixed(arg, 9, lo_ns, hi_ns, &v) != NUM_OK) {
+		char a[32], b[32];
+
+		snprintf(a, sizeof(a), "%g", (double)lo_ns / 1e9);
+		snprintf(b, sizeof(b), "%g s", (double)hi_ns / 1e9);
+		opt_fail(opt, arg, what, a, b);
+	}
+	return v;
+}

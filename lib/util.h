@@ -1,0 +1,75 @@
+/*
+ * util.h: the base layer under every module and program.
+ *
+ * Allocation that never returns NULL: out of memory, the program says
+ * "prog: out of memory" and exits with EXIT_DATA, the same words
+ * everywhere (as sbase's ealloc.c).
+ *
+ * The toolkit's one number parser, for every option and every field read:
+ * strict decimal (digits only, an optional '-' where negatives are allowed,
+ * no base prefix, no '+', no spaces, so "010" is ten), bounded, saying why
+ * it refused (as OpenBSD's strtonum(3)).  Hex only where the text says so
+ * ("0x0012", tshark's tcp.flags).  Fixed-point decimals ("1.5" seconds)
+ * are read exactly into integers; doubles only where the value is one.
+ */
+#ifndef MPTK_UTIL_H
+#define MPTK_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void *emalloc(size_t n);
+void *ecalloc(size_t n, size_t size);
+void *ereallocarray(void *p, size_t n, size_t size);
+char *estrdup(const char *s);
+char *estrndup(const char *s, size_t n);
+/* A string formatted by printf, allocated. */
+char *esprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Why a number was refused; num_why() says it in words. */
+enum num_rc {
+	NUM_OK = 0,
+	NUM_SYNTAX = -1,	/* not a number of the kind asked for */
+	NUM_RANGE = -2,		/* a number, outside the bounds */
+};
+
+/* "is not a number", "is out of range" */
+const char *num_why(int rc);
+
+/* Unsigned decimal, at most max. */
+int num_u64(const char *s, uint64_t max, uint64_t *out);
+/* Signed decimal in [min, max]. */
+int num_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+/* "0x" and hex digits, at most max. */
+int num_hex(const char *s, uint64_t max, uint64_t *out);
+/*
+ * "[-]digits[.digits]" as an integer in units of 10^-scale (scale 9: seconds
+ * to ns), exact; digits past the scale are dropped (toward zero).  In
+ * [min, max] of those units.
+ */
+int num_fixed(const char *s, int scale, int64_t min, int64_t max,
+    int64_t *out);
+/*
+ * A finite decimal number, "[-]digits[.digits][e[+-]digits]" (also ".5"),
+ * in [min, max].  Underflow to a subnormal or zero is a value, not an error.
+ */
+int num_double(const char *s, double min, double max, double *out);
+
+/* Decimal text of v at out (room for 20 bytes), no printf; the length. */
+size_t num_fmt_u64(uint64_t v, char *out);
+/* The low `width` decimal digits of v, zero-padded (a fraction's digits). */
+void num_fmt_pad(uint64_t v, int width, char *out);
+
+/*
+ * Option values: the number, or "prog: -s: 'x' is not WHAT (lo..hi)" on
+ * stderr and exit EXIT_USAGE.  `opt` is how the user spelled the option.
+ */
+uint64_t opt_u64(const char *opt, const char *arg, uint64_t lo, uint64_t hi,
+    const char *what);
+double opt_double(const char *opt, const char *arg, double lo, double hi,
+    const char *what);
+/* Seconds ("2", "0.5") as ns, in [lo_ns, hi_ns]. */
+int64_t opt_seconds(const char *opt, const char *arg, int64_t lo_ns,
+    int64_t hi_ns, const char *what);
+
+#endif
