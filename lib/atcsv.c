@@ -467,6 +467,12 @@ at_get(const struct at_reader *r, int col)
 	return r->cur->buf + r->cur->off[c];
 }
 
+const char *
+at_file(const struct at_reader *r)
+{
+	return r->name;
+}
+
 size_t
 at_line(const struct at_reader *r)
 {
