@@ -23,12 +23,6 @@ static const char synopsis[] = "[-L LABELS] [FILE...]";
 static const char options[] =
     "  -L LABELS    name paths by the port@label lines of LABELS\n";
 
-/* One TCP connection: which path its frames count for. */
-struct conn {
-	uint16_t server_port;
-	int started;		/* carried data or ended */
-};
-
 struct path {
 	uint16_t port;
 	uint64_t frames, retx_frames;
@@ -105,7 +99,7 @@ count_row(const struct at_reader *r, const struct cols *c,
 {
 	uint64_t sport, dport, len = 0, flags = 0;
 	struct rowconn *entry;
-	struct conn *conn;
+	void *old;
 	const char *key;
 	struct path *p;
 	int got_s, got_d, retx;
@@ -119,26 +113,15 @@ count_row(const struct at_reader *r, const struct cols *c,
 	    at_get_hex(r, c->flags, &flags) < 0)
 		return -1;
 
+	/* the first frame of a connection decides its server port, and so
+	 * does a SYN opening a new connection on the same addresses and ports */
 	key = rowconn_key(&conns->key, r, &c->conn, (unsigned)sport,
 	    (unsigned)dport);
-	if ((entry = rowconn_find(conns->table, key)) != NULL)
-		conn = rowconn_data(entry);
-	else {
-		conn = emalloc(sizeof(*conn));
-		rowconn_add(conns->table, key, conn);
-	}
-	/* The first frame of a connection decides its server port; so does
-	 * a SYN opening a new connection on the same addresses and ports. */
-	if (entry == NULL || rowconn_reopens(flags, conn->started)) {
-		conn->server_port = (uint16_t)rowconn_server_port(flags,
-		    (unsigned)sport, (unsigned)dport);
-		conn->started = 0;
-	}
-	if (len > 0 || (flags & (TH_FIN | TH_RST)) != 0)
-		conn->started = 1;
+	entry = rowconn_row(conns->table, key, (unsigned)sport,
+	    (unsigned)dport, flags, len, &old);
 
 	retx = *at_get(r, c->retx) != '\0' || *at_get(r, c->fast) != '\0';
-	p = path_get(ps, conn->server_port);
+	p = path_get(ps, (uint16_t)rowconn_server(entry));
 	p->frames++;
 	p->retx_frames += retx;
 	if (len > 0) {
