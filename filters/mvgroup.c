@@ -524,7 +524,7 @@ collect(const struct opts *o, char **paths, size_t npaths, size_t *nfiles,
     int *failed)
 {
 	struct file *files = ereallocarray(NULL, npaths + 1, sizeof(*files));
-	struct st_names *names = st_names_new();
+	struct start_names *names = start_names_new();
 	time_t now = time(NULL);
 	size_t n = 0;
 
@@ -566,7 +566,7 @@ collect(const struct opts *o, char **paths, size_t npaths, size_t *nfiles,
 		files[n].start = st.sec;
 		n++;
 	}
-	st_names_free(names);
+	start_names_free(names);
 	*nfiles = n;
 	return files;
 }

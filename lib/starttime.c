@@ -45,7 +45,7 @@ capture_start(const char *path, struct start_time *st)
 		st->cut_short = 1;
 	pcap_close(p);
 	if (found)
-		st->source = ST_CAPTURE;
+		st->source = START_CAPTURE;
 	return found;
 }
 
@@ -107,7 +107,7 @@ csv_start(const char *path, struct start_time *st)
 			st->sec = end == dot && end != text && whole >= 0 ?
 			    (time_t)whole : (time_t)floor(t);
 			st->epoch = t;
-			st->source = ST_CSV;
+			st->source = START_CSV;
 			found = 1;
 			break;
 		}
@@ -135,14 +135,14 @@ static const struct name_form {
 
 #define NFORMS (sizeof(name_forms) / sizeof(name_forms[0]))
 
-struct st_names {
+struct start_names {
 	regex_t re[NFORMS];
 };
 
-struct st_names *
-st_names_new(void)
+struct start_names *
+start_names_new(void)
 {
-	struct st_names *names = ecalloc(1, sizeof(*names));
+	struct start_names *names = ecalloc(1, sizeof(*names));
 
 	for (size_t i = 0; i < NFORMS; i++)
 		if (regcomp(&names->re[i], name_forms[i].re, REG_EXTENDED) != 0)
@@ -151,7 +151,7 @@ st_names_new(void)
 }
 
 void
-st_names_free(struct st_names *names)
+start_names_free(struct start_names *names)
 {
 	if (names == NULL)
 		return;
@@ -196,7 +196,7 @@ match_form(const struct name_form *f, const regex_t *re, const char *name,
 }
 
 int
-start_time_from_name(const struct st_names *names, const char *path,
+start_time_from_name(const struct start_names *names, const char *path,
     time_t *out)
 {
 	const char *base = strrchr(path, '/');
@@ -209,7 +209,7 @@ start_time_from_name(const struct st_names *names, const char *path,
 }
 
 int
-start_time_of(const struct st_names *names, const char *path,
+start_time_of(const struct start_names *names, const char *path,
     struct start_time *st)
 {
 	time_t t;
@@ -227,21 +227,21 @@ start_time_of(const struct st_names *names, const char *path,
 	if (start_time_from_name(names, path, &t) == 0) {
 		st->epoch = (double)t;
 		st->sec = t;
-		st->source = ST_NAME;
+		st->source = START_NAME;
 		return 0;
 	}
 	return -1;
 }
 
 const char *
-st_source_name(enum st_source s)
+start_source_name(enum start_source s)
 {
 	switch (s) {
-	case ST_CAPTURE:
+	case START_CAPTURE:
 		return "first packet";
-	case ST_CSV:
+	case START_CSV:
 		return "first row";
-	case ST_NAME:
+	case START_NAME:
 		return "file name";
 	default:
 		return "none";
