@@ -647,8 +647,8 @@ collect(const struct opts *o, char **paths, size_t npaths, size_t *nfiles,
 			    start_source_name(st.rejected), st.rejected_epoch,
 			    start_source_name(st.source));
 		if (st.cut_short)
-			warnx("%s: last packet cut short (capture stopped mid-write); taken as final",
-			    paths[i]);
+			warnx("%s: last packet cut short (capture stopped "
+			    "mid-write); taken as final", paths[i]);
 		files[n].path = paths[i];
 		files[n].start = st.sec;
 		n++;

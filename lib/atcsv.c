@@ -167,24 +167,22 @@ warn_at(const char *name, size_t line, const char *fmt, ...)
 static const char *
 binary_hint(const unsigned char *m, size_t n)
 {
+#define CAPTURE_HINT(kind) "; this looks like a " kind " capture, not '@' " \
+	"CSV: convert it with pcap2csv first"
 	static const struct {
 		unsigned char magic[MAGIC_LEN];
 		size_t len;
 		const char *hint;
 	} kinds[] = {
-		{ { 0xd4, 0xc3, 0xb2, 0xa1 }, 4, "; this looks like a pcap "
-		  "capture, not '@' CSV: convert it with pcap2csv first" },
-		{ { 0xa1, 0xb2, 0xc3, 0xd4 }, 4, "; this looks like a pcap "
-		  "capture, not '@' CSV: convert it with pcap2csv first" },
-		{ { 0x4d, 0x3c, 0xb2, 0xa1 }, 4, "; this looks like a pcap "
-		  "capture, not '@' CSV: convert it with pcap2csv first" },
-		{ { 0xa1, 0xb2, 0x3c, 0x4d }, 4, "; this looks like a pcap "
-		  "capture, not '@' CSV: convert it with pcap2csv first" },
-		{ { 0x0a, 0x0d, 0x0d, 0x0a }, 4, "; this looks like a pcapng "
-		  "capture, not '@' CSV: convert it with pcap2csv first" },
+		{ { 0xd4, 0xc3, 0xb2, 0xa1 }, 4, CAPTURE_HINT("pcap") },
+		{ { 0xa1, 0xb2, 0xc3, 0xd4 }, 4, CAPTURE_HINT("pcap") },
+		{ { 0x4d, 0x3c, 0xb2, 0xa1 }, 4, CAPTURE_HINT("pcap") },
+		{ { 0xa1, 0xb2, 0x3c, 0x4d }, 4, CAPTURE_HINT("pcap") },
+		{ { 0x0a, 0x0d, 0x0d, 0x0a }, 4, CAPTURE_HINT("pcapng") },
 		{ { 0x1f, 0x8b }, 2, "; this looks gzip-compressed: pcap2csv "
 		  "reads a compressed capture, zcat a compressed CSV" },
 	};
+#undef CAPTURE_HINT
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (n >= kinds[i].len &&
@@ -201,9 +199,11 @@ value_like(const char *s)
 	double d;
 	uint64_t u;
 
-	return *s == '\0' || num_double(s, -HUGE_VAL, HUGE_VAL, &d) == NUM_OK ||
+	return *s == '\0' ||
+	    num_double(s, -HUGE_VAL, HUGE_VAL, &d) == NUM_OK ||
 	    num_hex(s, UINT64_MAX, &u) == NUM_OK ||
-	    inet_pton(AF_INET, s, addr) == 1 || inet_pton(AF_INET6, s, addr) == 1;
+	    inet_pton(AF_INET, s, addr) == 1 ||
+	    inet_pton(AF_INET6, s, addr) == 1;
 }
 
 /*
