@@ -148,15 +148,13 @@ is_batch(const struct opts *o, const struct batches *b, time_t s,
  * this run, or a folder left by an earlier run, so files that arrive late
  * join their batch); else the earliest that begins at most -w seconds
  * after it; else a new batch begins at t.  A rerun after a crash thus puts
- * every file where the first run would have.
+ * every file where the first run would have.  t is in 1970..2100
+ * (lib/starttime) and -w at most ten years, so t - window and t + window
+ * cannot overflow.
  */
 static time_t
 find_batch(const struct opts *o, struct batches *b, time_t t)
 {
-	/*
-	 * t is in 1970..2100 (lib/starttime) and -w at most ten years:
-	 * t - window and t + window cannot overflow.
-	 */
 	char last[PATH_MAX] = "";
 
 	for (time_t s = t; s >= t - o->window; s--)
