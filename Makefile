@@ -1,6 +1,7 @@
 # mptk: Unix filters for redundant multi-path network experiments.
-# `make` builds bin/, `make check` installs what is missing (as root) and runs
-# the TAP tests, `make check SAN=1` does so under ASan and UBSan.
+# `make` builds bin/, `make check` installs what is missing (as root, `make
+# deps`) and runs the TAP tests, `make check SAN=1` does so under ASan and
+# UBSan, `make demo` installs the same, builds and runs examples/demo.sh.
 
 VERSION  = 0.1.0
 PREFIX  ?= /usr/local
@@ -98,16 +99,23 @@ fuzz: $(patsubst %,obj/fuzz/%,$(FUZZTARGETS))
 
 -include $(wildcard $(OBJ)/*/*.d $(OBJ)/filters/*/*.d $(OBJ)/tests/tools/*.d $(OBJ)/tests/fuzz/*.d obj/fuzz/lib/*.d)
 
-# Tests see the binaries through MPTK_BIN; ASan/UBSan stop at the first error.
-check:
+# The one set-up step of `make check` and `make demo` on a fresh Debian
+# machine: installs what the build, the tests and the demo use (as root),
+# or prints the apt-get line to run and fails.
+deps:
 	@sh tests/deps.sh
+
+# Tests see the binaries through MPTK_BIN; ASan/UBSan stop at the first error.
+# The build runs after deps, in a new make, so it sees the new pkg-config files.
+check: deps
 	@$(MAKE) --no-print-directory all tools
 	MPTK_BIN=$(CURDIR)/bin MPTK_TOOLS=$(CURDIR)/$(OBJ)/tools MPTK_SAN=$(SAN) \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	    prove -f tests/*.t
 
-demo: all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@sh examples/demo.sh
 
 install: all
@@ -121,5 +129,5 @@ install: all
 clean:
 	rm -rf bin obj
 
-.PHONY: all tools check demo install clean fuzz FORCE
+.PHONY: all tools deps check demo install clean fuzz FORCE
 .SECONDARY:

@@ -47,6 +47,9 @@ struct file {
 	char *path;
 	time_t start;		/* whole seconds: the batch names' resolution */
 	time_t batch;		/* start time of its batch's first file */
+	dev_t dir_dev;		/* the folder holding it, with its name: */
+	ino_t dir_ino;		/* which directory entry it is */
+	size_t arg;		/* its place among the names given */
 };
 
 /* Batches begun in this run (their folders may not exist yet with -n). */
@@ -56,6 +59,15 @@ struct batches {
 };
 
 enum outcome { MOVED, IDENTICAL, IN_PLACE, FAILED };
+
+/* The last component of a path: a file's name in its folder. */
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
 
 static long
 seconds_arg(const char *s, const char *what)
@@ -136,7 +148,9 @@ is_batch(const struct opts *o, const struct batches *b, time_t s,
  * this run, or a folder left by an earlier run, so files that arrive late
  * join their batch); else the earliest that begins at most -w seconds
  * after it; else a new batch begins at t.  A rerun after a crash thus puts
- * every file where the first run would have.
+ * every file where the first run would have.  t is in 1970..2100
+ * (lib/starttime) and -w at most ten years, so t - window and t + window
+ * cannot overflow.
  */
 static time_t
 find_batch(const struct opts *o, struct batches *b, time_t t)
@@ -408,12 +422,11 @@ static enum outcome
 move_file(const struct opts *o, const char *src, const char *batch,
     const char *target)
 {
-	const char *base = strrchr(src, '/');
+	const char *base = base_name(src);
 	struct stat sst, tst;
 	enum outcome res;
 	int dirfd, same;
 
-	base = base ? base + 1 : src;
 	if (lstat(src, &sst) != 0) {
 		warn("%s", src);
 		return FAILED;
@@ -505,26 +518,84 @@ file_list(int argc, char **argv, size_t *count)
 static int
 own_file(const char *path)
 {
-	const char *base = strrchr(path, '/');
-	size_t len, slen = strlen(PART_SUFFIX);
+	const char *base = base_name(path);
+	size_t len = strlen(base), slen = strlen(PART_SUFFIX);
 
-	base = base ? base + 1 : path;
-	len = strlen(base);
 	return strcmp(base, LOCK_NAME) == 0 || (base[0] == '.' &&
 	    len > slen && strcmp(base + len - slen, PART_SUFFIX) == 0);
+}
+
+/* The folder holding path and the name in it: which entry it is; 0 or -1. */
+static int
+entry_of(const char *path, struct file *f)
+{
+	const char *slash = strrchr(path, '/');
+	struct stat sb;
+	char *dir;
+	int rc;
+
+	if (slash == NULL)
+		dir = estrdup(".");
+	else
+		dir = estrndup(path, slash == path ? 1 : (size_t)(slash - path));
+	if ((rc = stat(dir, &sb)) != 0)
+		warn("%s", dir);
+	else {
+		f->dir_dev = sb.st_dev;
+		f->dir_ino = sb.st_ino;
+	}
+	free(dir);
+	return rc;
+}
+
+static int
+by_entry(const void *a, const void *b)
+{
+	const struct file *x = a, *y = b;
+	int c;
+
+	if (x->dir_dev != y->dir_dev)
+		return x->dir_dev < y->dir_dev ? -1 : 1;
+	if (x->dir_ino != y->dir_ino)
+		return x->dir_ino < y->dir_ino ? -1 : 1;
+	if ((c = strcmp(base_name(x->path), base_name(y->path))) != 0)
+		return c;
+	return x->arg < y->arg ? -1 : x->arg > y->arg;
+}
+
+/*
+ * A file named twice ("a a ./a") is moved once, under the name given
+ * first: the second would find it gone.  Returns the files left.
+ */
+static size_t
+drop_repeats(struct file *files, size_t n)
+{
+	size_t k = 0;
+
+	qsort(files, n, sizeof(*files), by_entry);
+	for (size_t i = 0; i < n; i++) {
+		if (k > 0 && files[i].dir_dev == files[k - 1].dir_dev &&
+		    files[i].dir_ino == files[k - 1].dir_ino &&
+		    strcmp(base_name(files[i].path),
+		    base_name(files[k - 1].path)) == 0)
+			continue;
+		files[k++] = files[i];
+	}
+	return k;
 }
 
 /*
  * Reads every file's start time; files that cannot be placed are reported
  * (and counted in *failed), files still being written are left for a
- * later run, and mvgroup's own lock and partial copies are skipped.  Returns the files to move.
+ * later run, mvgroup's own lock and partial copies are skipped, and a file
+ * named twice is taken once.  Returns the files to move.
  */
 static struct file *
 collect(const struct opts *o, char **paths, size_t npaths, size_t *nfiles,
     int *failed)
 {
 	struct file *files = ereallocarray(NULL, npaths + 1, sizeof(*files));
-	struct st_names *names = st_names_new();
+	struct start_names *names = start_names_new();
 	time_t now = time(NULL);
 	size_t n = 0;
 
@@ -551,23 +622,37 @@ collect(const struct opts *o, char **paths, size_t npaths, size_t *nfiles,
 			    (long)(now - sb.st_mtim.tv_sec), o->settle);
 			continue;
 		}
+		if (entry_of(paths[i], &files[n]) != 0) {
+			(*failed)++;
+			continue;
+		}
 		if ((rc = start_time_of(names, paths[i], &st)) != 0) {
-			if (rc == -1)
+			if (rc == -1 && st.rejected != START_NONE)
+				warnx("%s: no start time: the time of its %s "
+				    "(%.15g) is outside 1970..2100; left",
+				    paths[i], start_source_name(st.rejected),
+				    st.rejected_epoch);
+			else if (rc == -1)
 				warnx("%s: no start time (not a capture, no "
 				    "time column, no date-time in the name); "
 				    "left", paths[i]);
 			(*failed)++;
 			continue;
 		}
+		if (st.rejected != START_NONE)
+			warnx("%s: the time of its %s (%.15g) is outside "
+			    "1970..2100; placed by its %s", paths[i],
+			    start_source_name(st.rejected), st.rejected_epoch,
+			    start_source_name(st.source));
 		if (st.cut_short)
-			warnx("%s: last packet cut short (capture stopped mid-write); taken as final",
-			    paths[i]);
+			warnx("%s: last packet cut short (capture stopped "
+			    "mid-write); taken as final", paths[i]);
 		files[n].path = paths[i];
 		files[n].start = st.sec;
 		n++;
 	}
-	st_names_free(names);
-	*nfiles = n;
+	start_names_free(names);
+	*nfiles = drop_repeats(files, n);
 	return files;
 }
 
@@ -650,10 +735,9 @@ main(int argc, char **argv)
 	at_end(&w);
 	for (size_t i = 0; i < nfiles; i++) {
 		char batch[PATH_MAX], target[3 * PATH_MAX];
-		const char *base = strrchr(files[i].path, '/');
+		const char *base = base_name(files[i].path);
 		enum outcome res;
 
-		base = base ? base + 1 : files[i].path;
 		if (batch_name(&o, files[i].batch, batch, sizeof(batch)) != 0) {
 			warnx("%s: no batch name for its start time",
 			    files[i].path);

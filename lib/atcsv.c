@@ -1,3 +1,4 @@
+#include <arpa/inet.h>
 #include <csv.h>
 #include <err.h>
 #include <errno.h>
@@ -20,6 +21,20 @@ struct at_row {
 	size_t nf, fcap;
 	size_t line;
 };
+
+/*
+ * Where libcsv stands, followed over the lines fed to it: it says neither
+ * whether a quoted field is still open at a line's end (a bare CR ends a
+ * row, so a line may end a row and open a quote) nor on which line it began.
+ */
+enum quote_state {
+	Q_START,		/* at a field's start */
+	Q_PLAIN,		/* in an unquoted field */
+	Q_IN,			/* in a quoted field */
+	Q_QUOTE			/* a quote in a quoted field: "" or the end */
+};
+
+#define MAGIC_LEN 4
 
 struct at_reader {
 	/* the operands, read one after another */
@@ -45,6 +60,11 @@ struct at_reader {
 	struct at_row *cur;
 	int in_row;		/* a row has fields but no terminator yet */
 	int csv_open;		/* libcsv holds part of a row (quoted newline) */
+	enum quote_state qstate;
+	size_t qline;		/* where the open quoted field began */
+	/* the first bytes of the file being read, and of hdr's file */
+	unsigned char magic[MAGIC_LEN], hdr_magic[MAGIC_LEN];
+	size_t nmagic, hdr_nmagic;
 };
 
 static void
@@ -140,6 +160,120 @@ warn_at(const char *name, size_t line, const char *fmt, ...)
 }
 
 /*
+ * What a file that starts with these bytes is when it is not text: a
+ * capture or a compressed file given to a CSV filter by mistake.  A hint
+ * to append to a message ("; ..."), or "".
+ */
+static const char *
+binary_hint(const unsigned char *m, size_t n)
+{
+#define CAPTURE_HINT(kind) "; this looks like a " kind " capture, not '@' " \
+	"CSV: convert it with pcap2csv first"
+	static const struct {
+		unsigned char magic[MAGIC_LEN];
+		size_t len;
+		const char *hint;
+	} kinds[] = {
+		{ { 0xd4, 0xc3, 0xb2, 0xa1 }, 4, CAPTURE_HINT("pcap") },
+		{ { 0xa1, 0xb2, 0xc3, 0xd4 }, 4, CAPTURE_HINT("pcap") },
+		{ { 0x4d, 0x3c, 0xb2, 0xa1 }, 4, CAPTURE_HINT("pcap") },
+		{ { 0xa1, 0xb2, 0x3c, 0x4d }, 4, CAPTURE_HINT("pcap") },
+		{ { 0x0a, 0x0d, 0x0d, 0x0a }, 4, CAPTURE_HINT("pcapng") },
+		{ { 0x1f, 0x8b }, 2, "; this looks gzip-compressed: pcap2csv "
+		  "reads a compressed capture, zcat a compressed CSV" },
+	};
+#undef CAPTURE_HINT
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (n >= kinds[i].len &&
+		    memcmp(m, kinds[i].magic, kinds[i].len) == 0)
+			return kinds[i].hint;
+	return "";
+}
+
+/* A field that is a value rather than a name: a number, an address. */
+static int
+value_like(const char *s)
+{
+	unsigned char addr[16];
+	double d;
+	uint64_t u;
+
+	return *s == '\0' ||
+	    num_double(s, -HUGE_VAL, HUGE_VAL, &d) == NUM_OK ||
+	    num_hex(s, UINT64_MAX, &u) == NUM_OK ||
+	    inet_pton(AF_INET, s, addr) == 1 ||
+	    inet_pton(AF_INET6, s, addr) == 1;
+}
+
+/*
+ * Why a file's first line may not be the header the program wants, for the
+ * message that says a column is missing: the file is binary, its fields are
+ * separated by tabs or commas, or the line is data (no header at all).
+ */
+static const char *
+header_hint(const unsigned char *magic, size_t nmagic,
+    const struct at_row *hdr)
+{
+	const char *hint = binary_hint(magic, nmagic);
+	size_t values = 0;
+
+	if (*hint != '\0')
+		return hint;
+	for (size_t c = 0; c < hdr->nf; c++)
+		if (strchr(hdr->buf + hdr->off[c], '\t') != NULL)
+			return "; the first line is tab-separated: the fields "
+			    "of the stream are separated by '@' (as tshark "
+			    "-E separator=@ writes them)";
+	if (hdr->nf == 1 && strchr(hdr->buf, ',') != NULL)
+		return "; the first line is comma-separated: the fields of "
+		    "the stream are separated by '@' (as tshark "
+		    "-E separator=@ writes them)";
+	for (size_t c = 0; c < hdr->nf; c++)
+		values += value_like(hdr->buf + hdr->off[c]);
+	if (values > 0 && 2 * values >= hdr->nf)
+		return "; the first line looks like data, not a header line "
+		    "of column names (made with pcap2csv -H, or tshark "
+		    "without -E header=y?)";
+	return "";
+}
+
+/*
+ * Follows libcsv through s: whether a quoted field is open at its end, and
+ * the line it began on.  Malformed quoting leaves any state: libcsv stops
+ * there with an error.
+ */
+static void
+track_quotes(struct at_reader *r, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int end = s[i] == AT_SEP || s[i] == '\r' || s[i] == '\n';
+
+		switch (r->qstate) {
+		case Q_START:
+			if (s[i] == '"') {
+				r->qstate = Q_IN;
+				r->qline = r->lineno;
+			} else if (!end)
+				r->qstate = Q_PLAIN;
+			break;
+		case Q_PLAIN:
+			if (end)
+				r->qstate = Q_START;
+			break;
+		case Q_IN:
+			if (s[i] == '"')
+				r->qstate = Q_QUOTE;
+			break;
+		case Q_QUOTE:
+			r->qstate = s[i] == '"' ? Q_IN :
+			    end ? Q_START : Q_PLAIN;
+			break;
+		}
+	}
+}
+
+/*
  * A line with no quote and no bare CR, read while libcsv holds nothing, is
  * split on '@' directly: libcsv would give the very same fields, only it
  * spends most of a filter's time doing so on pcap2csv's long hex payloads.
@@ -202,31 +336,41 @@ fill(struct at_reader *r)
 				return -1;
 			}
 			r->eof = 1;
+			if (r->qstate == Q_IN) {
+				/* where the field began, not where input ends */
+				warn_at(r->name, r->qline, "a quoted field "
+				    "that begins here never ends%s",
+				    binary_hint(r->magic, r->nmagic));
+				return -1;
+			}
 			if (csv_fini(&r->csv, on_field, on_row, r) != 0) {
-				warn_at(r->name, r->lineno, "%s",
-				    csv_strerror(csv_error(&r->csv)));
+				warn_at(r->name, r->lineno, "%s%s",
+				    csv_strerror(csv_error(&r->csv)),
+				    binary_hint(r->magic, r->nmagic));
 				return -1;
 			}
 			continue;
 		}
 		r->lineno++;
+		for (ssize_t i = 0; i < n && r->nmagic < MAGIC_LEN; i++)
+			r->magic[r->nmagic++] = (unsigned char)r->line[i];
 		if (memchr(r->line, '\0', (size_t)n) != NULL) {
 			/* it would cut a field short without a word */
-			warn_at(r->name, r->lineno, "a NUL byte in the line");
+			warn_at(r->name, r->lineno, "a NUL byte in the line%s",
+			    binary_hint(r->magic, r->nmagic));
 			return -1;
 		}
 		if (split_plain(r, r->line, (size_t)n))
 			continue;
-		size_t before = r->nrows;
 		if (csv_parse(&r->csv, r->line, (size_t)n, on_field, on_row,
 		    r) != (size_t)n) {
-			warn_at(r->name, r->lineno, "%s",
-			    csv_strerror(csv_error(&r->csv)));
+			warn_at(r->name, r->lineno, "%s%s",
+			    csv_strerror(csv_error(&r->csv)),
+			    binary_hint(r->magic, r->nmagic));
 			return -1;
 		}
-		/* Rows end only at a line's end, so none ended here means
-		 * libcsv is inside a quoted field that goes on. */
-		r->csv_open = r->nrows == before;
+		track_quotes(r, r->line, (size_t)n);
+		r->csv_open = r->qstate == Q_IN;
 	}
 	return 1;
 }
@@ -272,8 +416,9 @@ map_header(struct at_reader *r)
 			    "%s", name);
 	}
 	if (missing > 0) {
-		warn_at(r->name, 1, "missing column%s of %s: %s",
-		    missing > 1 ? "s" : "", r->names[r->hdr_fi], msg);
+		warn_at(r->name, 1, "missing column%s of %s: %s%s",
+		    missing > 1 ? "s" : "", r->names[r->hdr_fi], msg,
+		    header_hint(r->magic, r->nmagic, &r->fhdr));
 		return -1;
 	}
 	r->nf = r->fhdr.nf;
@@ -308,6 +453,8 @@ next_file(struct at_reader *r)
 	r->lineno = 0;
 	r->eof = 0;
 	r->csv_open = 0;
+	r->qstate = Q_START;
+	r->nmagic = 0;
 	csv_free(&r->csv);
 	if (parser_init(r) != 0)
 		errx(EXIT_DATA, "out of memory");
@@ -341,6 +488,8 @@ reader_start(struct at_reader *r)
 	take_header(r, &r->hdr);
 	r->have_hdr = 1;
 	r->hdr_fi = r->fi;
+	memcpy(r->hdr_magic, r->magic, sizeof(r->magic));
+	r->hdr_nmagic = r->nmagic;
 	r->nf = r->hdr.nf;
 	return r;
 }
@@ -494,9 +643,14 @@ at_warn_header(const struct at_reader *r, const char *fmt, ...)
 {
 	va_list ap;
 
+	fflush(stdout);
+	fprintf(stderr, "%s: %s:1: ", program_invocation_short_name,
+	    r->names[r->hdr_fi]);
 	va_start(ap, fmt);
-	vwarn_at(r->names[r->hdr_fi], 1, fmt, ap);
+	vfprintf(stderr, fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "%s\n", header_hint(r->hdr_magic, r->hdr_nmagic,
+	    &r->hdr));
 }
 
 static int

@@ -45,7 +45,8 @@ int at_col(const struct at_reader *r, const char *name);
 /*
  * Advances to the next data row: 1 on a row, 0 at end of input, -1 after
  * printing a message (read error, bad quoting, a row whose field count is not
- * the header's).  The row stays valid until the next call.
+ * the header's).  A quoted field that never ends is named by the line where
+ * it begins.  The row stays valid until the next call.
  */
 int at_next(struct at_reader *r);
 
@@ -78,13 +79,21 @@ int at_get_u64(const struct at_reader *r, int col, uint64_t *out);
 int at_get_i64(const struct at_reader *r, int col, int64_t *out);
 int at_get_hex(const struct at_reader *r, int col, uint64_t *out);
 
-/* The same at the header line of the file that gave the columns. */
+/*
+ * The same at the header line of the file that gave the columns, followed
+ * by a hint when that line is not an '@' header: the file looks like a
+ * pcap or pcapng capture or gzip, its fields are tab- or comma-separated,
+ * or the line looks like data (no header).  The reader's own errors on a
+ * capture or gzip file (a NUL byte, bad quoting) say so too.
+ */
 void at_warn_header(const struct at_reader *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /*
  * Checks that every name in `names` (NULL-terminated) is a column; if not,
- * prints one message listing all the missing ones and returns -1.
+ * prints one message listing all the missing ones (at_warn_header, so with
+ * its hint) and returns -1.  A later file of at_reader_files without a
+ * column of the first is named the same way, with the same hints.
  */
 int at_require(const struct at_reader *r, const char *const *names);
 

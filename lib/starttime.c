@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "atcsv.h"
+#include "nstime.h"
 #include "starttime.h"
 #include "util.h"
 
@@ -45,7 +46,7 @@ capture_start(const char *path, struct start_time *st)
 		st->cut_short = 1;
 	pcap_close(p);
 	if (found)
-		st->source = ST_CAPTURE;
+		st->source = START_CAPTURE;
 	return found;
 }
 
@@ -94,20 +95,23 @@ csv_start(const char *path, struct start_time *st)
 
 		if (got < 0)
 			break;
-		if (got == 1 && isfinite(t)) {
-			const char *text = at_get(r, col), *dot;
-			char *end;
-			long long whole = strtoll(text, &end, 10);
+		if (got == 1) {
+			int64_t ns;
 
 			/*
 			 * 1700000777.999999999 is 1700000778.0 as a double:
-			 * take whole seconds from the text where it allows.
+			 * whole seconds from the exact text where it allows,
+			 * and never a cast of a double that may not fit.
 			 */
-			dot = strchr(text, '.');
-			st->sec = end == dot && end != text && whole >= 0 ?
-			    (time_t)whole : (time_t)floor(t);
 			st->epoch = t;
-			st->source = ST_CSV;
+			if (nst_parse(at_get(r, col), &ns) == 0)
+				st->sec = (time_t)(ns / NST_S -
+				    (ns % NST_S < 0));
+			else if (t >= START_EARLIEST && t < START_LATEST)
+				st->sec = (time_t)floor(t);
+			else	/* out of range, and maybe of time_t */
+				st->sec = t < 0 ? -1 : START_LATEST;
+			st->source = START_CSV;
 			found = 1;
 			break;
 		}
@@ -135,14 +139,14 @@ static const struct name_form {
 
 #define NFORMS (sizeof(name_forms) / sizeof(name_forms[0]))
 
-struct st_names {
+struct start_names {
 	regex_t re[NFORMS];
 };
 
-struct st_names *
-st_names_new(void)
+struct start_names *
+start_names_new(void)
 {
-	struct st_names *names = ecalloc(1, sizeof(*names));
+	struct start_names *names = ecalloc(1, sizeof(*names));
 
 	for (size_t i = 0; i < NFORMS; i++)
 		if (regcomp(&names->re[i], name_forms[i].re, REG_EXTENDED) != 0)
@@ -151,7 +155,7 @@ st_names_new(void)
 }
 
 void
-st_names_free(struct st_names *names)
+start_names_free(struct start_names *names)
 {
 	if (names == NULL)
 		return;
@@ -196,7 +200,7 @@ match_form(const struct name_form *f, const regex_t *re, const char *name,
 }
 
 int
-start_time_from_name(const struct st_names *names, const char *path,
+start_time_from_name(const struct start_names *names, const char *path,
     time_t *out)
 {
 	const char *base = strrchr(path, '/');
@@ -208,40 +212,66 @@ start_time_from_name(const struct st_names *names, const char *path,
 	return -1;
 }
 
+/*
+ * Takes what a source found as the start time when it lies in 1970..2100;
+ * else notes the first such source in *st and returns 0.
+ */
+static int
+take(struct start_time *st, const struct start_time *found)
+{
+	if (found->sec >= START_EARLIEST && found->sec < START_LATEST) {
+		st->epoch = found->epoch;
+		st->sec = found->sec;
+		st->source = found->source;
+		st->cut_short = found->cut_short;
+		return 1;
+	}
+	if (st->rejected == START_NONE) {
+		st->rejected = found->source;
+		st->rejected_epoch = found->epoch;
+	}
+	return 0;
+}
+
 int
-start_time_of(const struct st_names *names, const char *path,
+start_time_of(const struct start_names *names, const char *path,
     struct start_time *st)
 {
+	struct start_time found;
 	time_t t;
 	int fd;
 
 	memset(st, 0, sizeof(*st));
+	memset(&found, 0, sizeof(found));
 	/* Tell an unreadable file from one that holds no time. */
 	if ((fd = open(path, O_RDONLY)) < 0) {
 		warn("%s", path);
 		return -2;
 	}
 	close(fd);
-	if (capture_start(path, st) || csv_start(path, st))
+	if ((capture_start(path, &found) || csv_start(path, &found)) &&
+	    take(st, &found))
 		return 0;
 	if (start_time_from_name(names, path, &t) == 0) {
-		st->epoch = (double)t;
-		st->sec = t;
-		st->source = ST_NAME;
-		return 0;
+		memset(&found, 0, sizeof(found));
+		found.epoch = (double)t;
+		found.sec = t;
+		found.source = START_NAME;
+		if (take(st, &found))
+			return 0;
 	}
 	return -1;
 }
 
 const char *
-st_source_name(enum st_source s)
+start_source_name(enum start_source s)
 {
 	switch (s) {
-	case ST_CAPTURE:
+	case START_CAPTURE:
 		return "first packet";
-	case ST_CSV:
+	case START_CSV:
 		return "first row";
-	case ST_NAME:
+	case START_NAME:
 		return "file name";
 	default:
 		return "none";

@@ -3,38 +3,49 @@
  * files into experiment batches (mvgroup).  Sources, in order: the first
  * packet of a pcap or pcapng file (libpcap); the first row of a pcap2csv
  * CSV (frame.time_epoch) or a udrecv CSV (time); a date-time in the file
- * name, read as local time (TZ is honoured).
+ * name, read as local time (TZ is honoured).  A time outside the years
+ * 1970..2100 is no start time: a clock that was never set, or a column that
+ * holds no time; the next source is tried.
  */
 #ifndef MPTK_STARTTIME_H
 #define MPTK_STARTTIME_H
 
 #include <time.h>
 
-enum st_source {
-	ST_NONE,
-	ST_CAPTURE,		/* first packet of a pcap/pcapng */
-	ST_CSV,			/* first row of a pcap2csv or udrecv CSV */
-	ST_NAME			/* a date-time in the file name */
+/* Start times are in [START_EARLIEST, START_LATEST): the years 1970..2100. */
+#define START_EARLIEST	((time_t)0)
+#define START_LATEST	((time_t)4133980800)	/* 2101-01-01T00:00:00Z */
+
+enum start_source {
+	START_NONE,
+	START_CAPTURE,		/* first packet of a pcap/pcapng */
+	START_CSV,			/* first row of a pcap2csv or udrecv CSV */
+	START_NAME			/* a date-time in the file name */
 };
 
 struct start_time {
 	double epoch;		/* seconds since the epoch */
 	time_t sec;		/* its whole seconds, exact (no rounding up) */
-	enum st_source source;
+	enum start_source source;
 	int cut_short;		/* a capture whose last packet is truncated */
+	/* The first source whose time was outside 1970..2100, or START_NONE */
+	enum start_source rejected;
+	double rejected_epoch;	/* that time, for the message */
 };
 
 /* The compiled name patterns; made once per program, freed at the end. */
-struct st_names;
-struct st_names *st_names_new(void);
-void st_names_free(struct st_names *names);
+struct start_names;
+struct start_names *start_names_new(void);
+void start_names_free(struct start_names *names);
 
 /*
  * Finds the start time of the file at `path`.  Returns 0 on success; -1
- * when no source gives one (nothing printed: the caller reports the file);
- * -2 after a "prog: path: what" message when the file cannot be read.
+ * when no source gives one (nothing printed: the caller reports the file,
+ * saying why when st->rejected is set); -2 after a "prog: path: what"
+ * message when the file cannot be read.  On success st->rejected may name
+ * an earlier source passed over for its implausible time.
  */
-int start_time_of(const struct st_names *names, const char *path,
+int start_time_of(const struct start_names *names, const char *path,
     struct start_time *st);
 
 /*
@@ -47,9 +58,10 @@ int start_time_of(const struct st_names *names, const char *path,
  * Fields after the year need not be zero-padded in the first two forms.
  * Returns 0 and sets *out, or -1 when the name holds no valid date-time.
  */
-int start_time_from_name(const struct st_names *names, const char *path,
+int start_time_from_name(const struct start_names *names, const char *path,
     time_t *out);
 
-const char *st_source_name(enum st_source s);
+/* "first packet", "first row", "file name" */
+const char *start_source_name(enum start_source s);
 
 #endif

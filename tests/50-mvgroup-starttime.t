@@ -89,6 +89,46 @@ printf 'PK\003\004 binary@time\nrest' >"$TMP/in/z-22-01-27-15-18-16.zip"
 is "$(TZ=UTC start "$TMP/in/z-22-01-27-15-18-16.zip"):$(cat "$TMP/err")" "$(date -u -d '2022-01-27 15:18:16' +%s):" \
     "a binary file is not read as a CSV: its name gives the time, quietly"
 
+# A start time outside 1970..2100 is no start time: reported, the file left
+# (once a signed overflow in the batch search, once a folder -1199-02-15).
+for t in 1e300 9223372036854775807 -99999999999.5 4133980800; do
+	f=$TMP/in/far$t.csv
+	printf 'path@seq@born@time@owd\n3271@0@1@%s@30.000\n' "$t" >"$f"
+	touch -d '-2 hours' "$f"
+	mkdir -p "$TMP/far"
+	"$MV" "$TMP/far" "$f" >"$TMP/out" 2>"$TMP/err"; rc=$?
+	like "$rc:$(cat "$TMP/err")" "^1:mvgroup: $f: no start time: the time of its first row \([-0-9.e+]+\) is outside 1970\.\.2100; left\$" \
+	    "first time $t: no start time, said why, exit 1"
+	is "$(cat "$TMP/out"):$(ls "$TMP/far"):$([ -f "$f" ]; echo $?)" "batch@from@to::0" \
+	    "first time $t: no folder made, the file left"
+	rm -f "$f"
+done
+f=$TMP/in/far-2022-01-27-15-18-16.csv
+printf 'path@seq@born@time@owd\n3271@0@1@-1.5@30.000\n' >"$f"
+is "$(TZ=UTC start "$f")" "$(date -u -d '2022-01-27 15:18:16' +%s)" \
+    "a CSV whose first time is before 1970 is placed by its name"
+like "$(cat "$TMP/err")" "far-2022-01-27-15-18-16.csv: the time of its first row \(-1.5\) is outside 1970\.\.2100; placed by its file name" \
+    "and says so"
+printf 'path@seq@born@time@owd\n3271@0@1@4133980799.999999999@30.000\n' >"$TMP/in/last.csv"
+is "$(start "$TMP/in/last.csv")" 4133980799 "the last second of 2100 is a start time"
+printf 'path@seq@born@time@owd\n3271@0@1@0@30.000\n' >"$TMP/in/first.csv"
+is "$(TZ=UTC start "$TMP/in/first.csv")" 0 "and so is the epoch itself"
+f=$TMP/in/2150-1-16-18-3-21.pcap; : >"$f"
+is "$(TZ=UTC start "$f")" "" "a name in 2150 gives no start time"
+like "$(cat "$TMP/err")" "2150-1-16-18-3-21.pcap: no start time: the time of its file name \([0-9.e+]+\) is outside" \
+    "and says why"
+# pcapng: a first packet in 2128 (microseconds since the epoch: 5e15)
+perl -e '
+my $ts = 5000000000000000; my $data = "\0" x 60;
+print pack("VVVvvq<V", 0x0A0D0D0A, 28, 0x1A2B3C4D, 1, 0, -1, 28);
+print pack("VVvvVV", 1, 20, 1, 0, 65535, 20);
+my $len = 32 + length($data);
+print pack("VVVVVVV", 6, $len, 0, $ts >> 32, $ts & 0xffffffff, 60, 60),
+    $data, pack("V", $len);' >"$TMP/in/y2128.pcapng"
+is "$(start "$TMP/in/y2128.pcapng")" "" "a pcapng whose first packet is in 2128 gives no start time"
+like "$(cat "$TMP/err")" "y2128.pcapng: no start time: the time of its first packet \(5000000000\) is outside" \
+    "and says why"
+
 # The lab's real captures: names (Taipei time) agree with first packets.
 if [ -d "$CAPS/lab" ]; then
 	for c in 22-01-16-18-03-28.pcap 32312022-1-16-18-3-21_server_UL.pcap; do

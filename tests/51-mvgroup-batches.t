@@ -114,6 +114,22 @@ mkdir "$SRC/adir"
 "$MV" "$D2" "$SRC/adir" >/dev/null 2>"$TMP/err"; rc=$?
 is "$rc:$(cat "$TMP/err")" "1:mvgroup: $SRC/adir: not a regular file; left" "a directory is refused"
 
+# A file named twice (the same folder entry, however spelled) is moved
+# once, under its first spelling; two names of one inode are two files.
+D3=$TMP/dest3; mkdir -p "$D3"
+cap dup 0 0; cap hl1 1 0; ln "$SRC/hl1" "$SRC/hl2"
+out=$(cd "$SRC" && "$MV" "$D3" dup dup ./dup "../${SRC##*/}/dup" "$SRC/dup" hl1 hl2 2>"$TMP/err"); rc=$?
+is "$rc:$(cat "$TMP/err")" "0:" "mvgroup a a ./a ...: exit 0, nothing on stderr"
+is "$out" "batch@from@to
+2025-12-31/235950@dup@$D3/2025-12-31/235950/dup
+2025-12-31/235950@hl1@$D3/2025-12-31/235950/hl1
+2025-12-31/235950@hl2@$D3/2025-12-31/235950/hl2" "moved once, under the name given first; both hard links moved"
+cap dup 0 0
+out=$(printf '%s\n' "$SRC/dup" "$SRC//dup" "$SRC/dup" | "$MV" "$D3" 2>"$TMP/err"); rc=$?
+is "$rc:$out:$(cat "$TMP/err")" "0:batch@from@to
+2025-12-31/235950@$SRC/dup@$D3/2025-12-31/235950/dup:mvgroup: $SRC/dup: $D3/2025-12-31/235950/dup is already there with the same bytes; removed the source" \
+    "the same from standard input (an identical copy already there): one attempt, one message"
+
 # The lock: a second run refuses at once and touches nothing.
 cap l 0 0
 out=$(flock "$D2/.mvgroup.lock" "$MV" "$D2" "$SRC/l" 2>&1); rc=$?

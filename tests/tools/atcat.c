@@ -1,9 +1,11 @@
 /*
- * atcat: drives lib/atcsv for tests.  Reads an '@' stream on stdin and
- * writes the columns named in argv (all without arguments) back out.
+ * atcat: drives lib/atcsv for tests.  Reads an '@' stream on stdin (or
+ * the files after "--", as at_reader_files does) and writes the columns
+ * named before it (all without any) back out.
  * ATCAT_BATCH=N in the environment holds N bytes of rows per write.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "atcsv.h"
 #include "common.h"
@@ -11,12 +13,22 @@
 int
 main(int argc, char **argv)
 {
-	struct at_reader *r = at_reader_open(stdin, NULL);
+	struct at_reader *r;
 	struct at_writer w;
-	int cols[64], ncols = 0, rc;
+	int cols[64], ncols = 0, rc, nnames;
 
+	for (nnames = 1; nnames < argc; nnames++)
+		if (strcmp(argv[nnames], "--") == 0)
+			break;
+	if (nnames < argc)
+		r = at_reader_files(argv + nnames + 1,
+		    (size_t)(argc - nnames - 1));
+	else
+		r = at_reader_open(stdin, NULL);
 	if (r == NULL)
 		return EXIT_DATA;
+	argv[nnames] = NULL;
+	argc = nnames;
 	if (argc > 1) {
 		if (at_require(r, (const char *const *)argv + 1) != 0) {
 			at_reader_free(r);
