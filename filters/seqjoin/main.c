@@ -281,9 +281,10 @@ read_packets(struct seqjoin *sj, struct at_reader *r)
 		}
 		if (got == 0)
 			sj->n.rows_other++;
-		if (sj->now >= next_sweep) {
+		if (sj->now >= next_sweep || sj->work >= SWEEP_BYTES) {
 			sweep(sj, 0);
 			next_sweep = sj->now + SWEEP_NS;
+			sj->work = 0;
 		}
 	}
 	if (rc == 0)

@@ -279,6 +279,18 @@ record_push(struct seqjoin *sj, struct path *p, enum dir d,
 void
 join_sweep(struct seqjoin *sj, int eof)
 {
+	int64_t first = sj->first_ns[0] < 0 ? sj->first_ns[1] :
+	    sj->first_ns[1] < 0 || sj->first_ns[0] < sj->first_ns[1] ?
+	    sj->first_ns[0] : sj->first_ns[1];
+	int64_t settle = sj->udrecv ? SETTLE_NS : PATHS_SETTLE_NS;
+
+	/* the columns are what began by then: rows need not wait longer */
+	if (!sj->header_done && first >= 0 && (sj->now - first >= settle ||
+	    sj->now - first >= sj->window_ns ||
+	    (sj->join[0] != NULL ? join_open(sj->join[0]) : 0) +
+	    (sj->join[1] != NULL ? join_open(sj->join[1]) : 0) >
+	    PATHS_WAIT_MAX))
+		write_header(sj);
 	for (int d = 0; d < 2; d++) {
 		struct join *j = sj->join[d];
 		int ready;

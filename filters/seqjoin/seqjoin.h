@@ -21,9 +21,16 @@
 #include "record.h"
 
 #define SWEEP_NS	(100 * NST_MS)	/* input time between sweeps */
+#define SWEEP_BYTES	(1 << 20)	/* or payload bytes: what is held waits
+					 * a sweep, whatever the rate */
 #define GRACE_MAX_NS	(10 * NST_S)	/* held after an ACK, for late retx */
 #define SETTLE_NS	(1 * NST_S)	/* paths named in advance: how long a
 					 * direction waits for its members */
+#define PATHS_SETTLE_NS	(10 * NST_S)	/* paths not named in advance: those
+					 * that begin within this time of the
+					 * first record (or the window) are
+					 * columns; udrecv's: SETTLE_NS */
+#define PATHS_WAIT_MAX	262144		/* or as many records waiting */
 
 enum dir { DIR_UL, DIR_DL };
 enum at { AT_UNKNOWN, AT_SENDER, AT_RECEIVER };
@@ -108,6 +115,7 @@ struct seqjoin {
 	bool udrecv;
 	int64_t now;
 	int64_t records;	/* records pushed */
+	uint64_t work;		/* payload bytes since the last sweep */
 	struct reasm_stats rs;
 	struct counts n;
 	struct tcp_reader *tcp;

@@ -343,6 +343,7 @@ tcp_row(struct tcp_reader *t, struct at_reader *r, int64_t now)
 		reasm_start(half_reasm(t, h), seq_unwrap(&h->u,
 		    (uint32_t)seq) + 1);
 	if (len > 0) {
+		sj->work += (uint64_t)len;
 		if (h->ttl < 0)
 			h->ttl = row_ttl(t, r);
 		reasm_data(half_reasm(t, h), now, seq_unwrap(&h->u,

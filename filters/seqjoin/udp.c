@@ -458,6 +458,7 @@ udp_row(struct udp_reader *u, struct at_reader *r, int64_t now)
 	}
 	d = &c->d[sport == c->port[0] && dport == c->port[1] ? 0 : 1];
 	d->last = now;
+	sj->work += (uint64_t)nb;
 	k.t = now;
 	k.nb = (uint32_t)nb;
 	/* udp.length counts the 8-byte header; the payload may be cut */

@@ -62,10 +62,6 @@ get_dir(const struct seqjoin *sj, const struct at_reader *r, int col,
 static void
 sweep(struct seqjoin *sj, struct upath *up, int eof)
 {
-	if (!sj->header_done && !sj->named && sj->npaths > 0 &&
-	    (sj->now - sj->first_ns[0] >= SETTLE_NS || sj->first_ns[0] < 0) &&
-	    (sj->now - sj->first_ns[1] >= SETTLE_NS || sj->first_ns[1] < 0))
-		write_header(sj);	/* udrecv starts every path at once */
 	for (size_t i = 0; i < sj->npaths; i++) {
 		struct path *p = sj->paths[i];
 		struct upath *u = &up[p->port];
