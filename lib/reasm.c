@@ -620,6 +620,44 @@ probe_data(struct reasm *r, int64_t now, int64_t off, uint32_t len,
 /* ---- the interface --------------------------------------------------- */
 
 void
+reasm_wanted(const struct reasm *r, int64_t off, uint32_t len,
+    void (*want)(void *ctx, uint32_t from, uint32_t to), void *ctx)
+{
+	const int64_t L = (int64_t)r->cfg.len;
+	const int64_t H = (int64_t)rec_hdr_len(r->cfg.fmt);
+	int64_t s, e, first, last;
+
+	if (len == 0 || r->state == REASM_NORECORDS)
+		return;
+	if (r->state == REASM_PROBE) {
+		want(ctx, 0, len);	/* kept for the replay */
+		return;
+	}
+	s = off - r->base;
+	e = s + len;
+	if (e <= 0)
+		return;
+	first = s < 0 ? 0 : s / L;
+	last = (e - 1) / L;
+	if (first < r->lo)
+		first = r->lo;
+	if (r->end_idx >= 0 && last > r->end_idx)
+		last = r->end_idx;
+	for (int64_t i = first; i <= last; i++) {
+		int64_t hs = i * L, he = hs + H;
+
+		if (i < r->hi && slot_at(r, i)->mask == r->hdr_full)
+			continue;	/* its header is known */
+		if (hs < s)
+			hs = s;
+		if (he > e)
+			he = e;
+		if (hs < he)
+			want(ctx, (uint32_t)(hs - s), (uint32_t)(he - s));
+	}
+}
+
+void
 reasm_data(struct reasm *r, int64_t now, int64_t off, uint32_t len,
     const uint8_t *bytes, uint32_t nbytes, int retx)
 {

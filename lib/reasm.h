@@ -113,6 +113,15 @@ void reasm_start(struct reasm *r, int64_t off);
 void reasm_data(struct reasm *r, int64_t now, int64_t off, uint32_t len,
     const uint8_t *bytes, uint32_t nbytes, int retx);
 
+/*
+ * Which bytes of a segment at `off` of `len` bytes reasm_data will read:
+ * calls want(ctx, from, to) for each range [from, to) of offsets within the
+ * segment (0..len), so a caller holding the payload as text need decode
+ * only those (record headers, or everything while the start is sought).
+ */
+void reasm_wanted(const struct reasm *r, int64_t off, uint32_t len,
+    void (*want)(void *ctx, uint32_t from, uint32_t to), void *ctx);
+
 /* A cumulative ACK of this stream (the peer's, ACK flag set). */
 void reasm_ack(struct reasm *r, int64_t now, int64_t ack);
 

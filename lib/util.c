@@ -251,6 +251,31 @@ static const int8_t hexval[256] = {
 };	/* one more than the value: 0 is "not a digit" */
 
 long
+hex_count(const char *s, size_t n)
+{
+	if (n >= 3 && s[2] == ':')
+		return (n + 1) % 3 == 0 ? (long)((n + 1) / 3) : -1;
+	return n % 2 == 0 ? (long)(n / 2) : -1;
+}
+
+int
+hex_decode_range(const char *s, size_t n, size_t from, size_t to,
+    uint8_t *out)
+{
+	size_t stride = n >= 3 && s[2] == ':' ? 3 : 2;
+	const unsigned char *p = (const unsigned char *)s + from * stride;
+
+	for (size_t i = from; i < to; i++, p += stride) {
+		int hi = hexval[p[0]], lo = hexval[p[1]];
+
+		if (hi == 0 || lo == 0)
+			return -1;
+		out[i] = (uint8_t)((hi - 1) << 4 | (lo - 1));
+	}
+	return 0;
+}
+
+long
 hex_decode(const char *s, size_t n, uint8_t *out)
 {
 	const unsigned char *p = (const unsigned char *)s;

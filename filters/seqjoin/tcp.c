@@ -239,21 +239,48 @@ row_ttl(const struct tcp_reader *t, const struct at_reader *r)
 	return num_u64(s, 255, &v) == NUM_OK ? (int)v : -1;
 }
 
-/* The payload as bytes: their count, or -1 after a message. */
+struct hex_text {
+	struct tcp_reader *t;
+	const char *s;
+	size_t n;
+	int bad;
+};
+
+static void
+decode_wanted(void *ctx, uint32_t from, uint32_t to)
+{
+	struct hex_text *h = ctx;
+
+	if (hex_decode_range(h->s, h->n, from, to, h->t->bytes) != 0)
+		h->bad = 1;
+}
+
+/*
+ * The payload's bytes that reasm reads (record headers, or all while it
+ * seeks the first record) into t->bytes at their offsets: the number of
+ * bytes captured, or -1 after a message.  The others are not decoded:
+ * most of a 400-byte record is padding.
+ */
 static long
-payload(struct tcp_reader *t, const struct at_reader *r)
+payload(struct tcp_reader *t, const struct at_reader *r, struct reasm *ra,
+    int64_t off, uint32_t len)
 {
 	const char *hex = at_get(r, t->col[C_PAYLOAD]);
-	size_t n = strlen(hex);
-	long nb;
+	struct hex_text h = { t, hex, strlen(hex), 0 };
+	long nb = hex_count(hex, h.n);
 
-	if (n / 2 + 1 > t->bytecap) {
-		t->bytecap = n / 2 + 1024;
+	if (nb >= 0 && (size_t)nb + 1 > t->bytecap) {
+		t->bytecap = (size_t)nb + 1024;
 		t->bytes = ereallocarray(t->bytes, t->bytecap, 1);
 	}
-	if ((nb = hex_decode(hex, n, t->bytes)) < 0)
+	if (nb >= 0)
+		reasm_wanted(ra, off, (uint32_t)nb < len ? (uint32_t)nb : len,
+		    decode_wanted, &h);
+	if (nb < 0 || h.bad) {
 		at_warn(r, "tcp.payload: '%.16s%s' is not hex", hex,
-		    n > 16 ? "..." : "");
+		    h.n > 16 ? "..." : "");
+		return -1;
+	}
 	return nb;
 }
 
@@ -318,8 +345,6 @@ tcp_row(struct tcp_reader *t, struct at_reader *r, int64_t now)
 		    at_get(r, col[C_FLAGS]));
 		return -1;
 	}
-	if (len > 0 && (nbytes = payload(t, r)) < 0)
-		return -1;
 	retx = *at_get(r, col[C_RETX]) != '\0' ||
 	    *at_get(r, col[C_FRETX]) != '\0';
 
@@ -343,11 +368,15 @@ tcp_row(struct tcp_reader *t, struct at_reader *r, int64_t now)
 		reasm_start(half_reasm(t, h), seq_unwrap(&h->u,
 		    (uint32_t)seq) + 1);
 	if (len > 0) {
+		struct reasm *ra = half_reasm(t, h);
+		int64_t off = seq_unwrap(&h->u, (uint32_t)seq);
+
+		if ((nbytes = payload(t, r, ra, off, (uint32_t)len)) < 0)
+			return -1;
 		sj->work += (uint64_t)len;
 		if (h->ttl < 0)
 			h->ttl = row_ttl(t, r);
-		reasm_data(half_reasm(t, h), now, seq_unwrap(&h->u,
-		    (uint32_t)seq), (uint32_t)len, t->bytes,
+		reasm_data(ra, now, off, (uint32_t)len, t->bytes,
 		    (uint32_t)(nbytes < (long)len ? nbytes : (long)len), retx);
 	}
 	if ((flags & TH_ACK) && c->half[!d].r != NULL)
