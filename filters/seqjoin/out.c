@@ -182,13 +182,6 @@ put_cell(struct seqjoin *sj, const struct path *p, enum dir d,
 		at_put(&sj->w, c->retx ? "1" : "0");
 }
 
-struct line_ctx {
-	struct seqjoin *sj;
-	enum dir d;
-};
-
-static struct line_ctx line_ctx[2];
-
 /* lib/join hands over a line of direction d. */
 static void
 on_line(void *ctx, const struct join_line *l)
@@ -225,12 +218,11 @@ join_of(struct seqjoin *sj, enum dir d)
 		struct join_cfg cfg = {
 			.window_ns = sj->window_ns,
 			.out = on_line,
-			.ctx = &line_ctx[d],
+			.ctx = &sj->line_ctx[d],
 		};
 
-		/* main's state, one per program: on_line needs it back */
-		line_ctx[d].sj = sj;
-		line_ctx[d].d = d;
+		sj->line_ctx[d].sj = sj;
+		sj->line_ctx[d].d = d;
 		sj->join[d] = join_new(&cfg);
 	}
 	return sj->join[d];

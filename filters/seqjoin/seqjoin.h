@@ -84,6 +84,13 @@ int64_t seqtrack_frontier(struct seqtrack *s, bool have, uint64_t maxseq,
 
 struct tcp_reader;
 struct udp_reader;
+struct seqjoin;
+
+/* What lib/join's output callback needs back: the program, a direction. */
+struct line_ctx {
+	struct seqjoin *sj;
+	enum dir d;
+};
 
 struct seqjoin {
 	/* options */
@@ -103,6 +110,7 @@ struct seqjoin {
 	bool header_done;
 	/* per direction */
 	struct join *join[2];
+	struct line_ctx line_ctx[2];
 	enum at at[2];
 	enum evidence at_ev[2];
 	bool at_fixed[2];	/* decided: a line of it is out */
