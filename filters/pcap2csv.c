@@ -62,8 +62,7 @@ struct run {
 static void
 write_row(struct run *r, const struct frame_info *fi)
 {
-	for (size_t i = 0; i < r->nfields; i++)
-		field_put(&r->out, &r->fbuf, r->fields[i], fi);
+	field_put(&r->out, &r->fbuf, r->fields, r->nfields, fi);
 	if (at_end(&r->out) != 0)
 		err(EXIT_DATA, "stdout");
 }
@@ -239,10 +238,7 @@ main(int argc, char **argv)
 	if (r.nfields == 0)
 		for (size_t i = 0; default_fields[i] != NULL; i++)
 			r.fields[r.nfields++] = field_lookup(default_fields[i]);
-	for (size_t i = 0; i < r.nfields; i++)
-		if (field_needs_analysis(r.fields[i]) ||
-		    strncmp(field_name(r.fields[i]), "data.", 5) == 0)
-			r.analyse = true;
+	r.analyse = field_needs_analysis(r.fields, r.nfields);
 	r.progress = !r.quiet && isatty(STDERR_FILENO);
 	if (r.analyse && (r.tcp = tcp_table_new()) == NULL)
 		err(EXIT_DATA, NULL);
