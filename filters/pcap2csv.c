@@ -28,15 +28,24 @@ static const char options[] =
     "  -r FILE      read FILE (as an operand; - is standard input)\n"
     "  --strict     a capture cut short mid-frame is an error\n";
 
-/* The lab's tshark list, then what seqjoin needs. */
+/*
+ * The default fields, the toolkit's one copy of the list (the tests read it
+ * from the header line; pcap2csv(1) documents it): the lab's tshark list,
+ * then what seqjoin needs: the TCP stream and ACKs, the TTL or hop limit
+ * (which tells the capture's vantage: 64, 128 or 255 is a packet that left
+ * the capturing host), the UDP datagrams.
+ */
 static const char *const default_fields[] = {
 	"frame.number", "frame.time", "ip.src", "ip.dst", "_ws.col.Protocol",
 	"frame.len", "tcp.analysis.acks_frame", "tcp.seq_raw", "tcp.len",
 	"tcp.analysis.ack_rtt", "tcp.srcport", "tcp.dstport",
 	"tcp.analysis.bytes_in_flight", "tcp.analysis.retransmission",
 	"tcp.analysis.fast_retransmission", "tcp.analysis.out_of_order",
-	"tcp.payload", "frame.time_epoch", "tcp.stream", "tcp.ack_raw",
-	"tcp.flags", NULL
+	"tcp.payload",
+	"frame.time_epoch", "tcp.stream", "tcp.ack_raw", "tcp.flags",
+	"ip.ttl", "ipv6.hlim",
+	"udp.srcport", "udp.dstport", "udp.length", "udp.payload",
+	NULL
 };
 
 #define OUT_BUFSIZE (1 << 20)

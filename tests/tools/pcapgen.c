@@ -5,6 +5,8 @@
  *                                  with link type en10mb, sll, sll2, raw,
  *                                  ipv4, null or loop; OUT is pcap
  *   pcapgen synth-ng OUT           the Ethernet frames as pcapng
+ *   pcapgen empty OUT              a pcap file header and no frame (OUT -
+ *                                  is standard output)
  *   pcapgen repeat IN OUT COPIES   IN COPIES times, each copy after the
  *                                  previous in time and with its TCP
  *                                  ports moved by the copy's index, so
@@ -408,6 +410,18 @@ synth_ng(const char *out)
 }
 
 static void
+empty(const char *out)
+{
+	pcap_t *p = pcap_open_dead(DLT_EN10MB, 262144);
+	pcap_dumper_t *d;
+
+	if (p == NULL || (d = pcap_dump_open(p, out)) == NULL)
+		errx(1, "%s: %s", out, p ? pcap_geterr(p) : "pcap_open_dead");
+	pcap_dump_close(d);
+	pcap_close(p);
+}
+
+static void
 repeat(const char *in, const char *out, long copies)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
@@ -474,10 +488,12 @@ main(int argc, char **argv)
 		synth(linktype(argv[2]), argv[3]);
 	else if (argc == 3 && strcmp(argv[1], "synth-ng") == 0)
 		synth_ng(argv[2]);
+	else if (argc == 3 && strcmp(argv[1], "empty") == 0)
+		empty(argv[2]);
 	else if (argc == 5 && strcmp(argv[1], "repeat") == 0)
 		repeat(argv[2], argv[3], strtol(argv[4], NULL, 10));
 	else
 		errx(2, "usage: pcapgen synth LINKTYPE OUT | synth-ng OUT | "
-		    "repeat IN OUT COPIES");
+		    "empty OUT | repeat IN OUT COPIES");
 	return 0;
 }
