@@ -61,7 +61,7 @@ for f in "$CAPS"/lab/* "$CAPS"/redundant/*; do
 	[ -f "$f" ] || continue
 	b=$(basename "$f")
 	# shellcheck disable=SC2086
-	out=$(PCAP2CSV_KEEP="$TMP/union" "$TOP/tests/tshark-compare.sh" -a -v -m 5 "$f" $union); rc=$?
+	out=$(PCAP2CSV=$BIN/pcap2csv PCAP2CSV_KEEP="$TMP/union" "$TOP/tests/tshark-compare.sh" -a -v -m 5 "$f" $union); rc=$?
 	printf '%s\n' "$out" | grep '^allowed' | head -3 | sed 's/^/# /'
 	n=$(printf '%s\n' "$out" | grep -c '^allowed')
 	[ "$n" -gt 0 ] && diag "$b: $n _ws.col.Protocol cells allowed (application protocol)"
