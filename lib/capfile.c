@@ -52,7 +52,7 @@ struct capfile {
 				 * again from its start (stdin, a pipe) */
 	gzFile gz;
 	FILE *fp;		/* what libpcap or the pcapng reader reads */
-	uint8_t *ahead;		/* read to see the format, handed out first */
+	uint8_t *ahead;		/* read to see the format, given first */
 	size_t ahead_len, ahead_pos, ahead_cap;
 	bool gz_failed, gz_cut;
 	char gz_msg[128];
@@ -63,11 +63,11 @@ struct capfile {
 	size_t nifs, ifs_cap;
 	uint8_t *block;
 	size_t block_cap;
-	int held;		/* 2: nothing held; else what reading the */
-	struct cap_packet first;	/* first packet at open returned */
+	int held;		/* 2: nothing held, else what ng_next() */
+	struct cap_packet first;	/* for the packet read at open */
 
 	uint64_t given;		/* packets handed out */
-	char err[CAP_ERRBUF / 2];	/* a name fits before it in CAP_ERRBUF */
+	char err[CAP_ERRBUF / 2];	/* room for a name before it */
 	char pcap_msg[PCAP_ERRBUF_SIZE];	/* libpcap's own words */
 	bool cut_short;
 };
@@ -464,8 +464,7 @@ ng_next(struct capfile *c, struct cap_packet *p)
 		len = ng32(c->ng_swapped, head + 4);
 		if (len < 12 || len % 4 != 0 || len > BLOCK_MAX ||
 		    (type == BT_SHB && len < 28))
-			return fail(c, "a block with an impossible "
-			    "length");
+			return fail(c, "a block with an impossible length");
 		if (len > c->block_cap) {
 			c->block = ereallocarray(c->block, len, 1);
 			c->block_cap = len;
@@ -480,8 +479,7 @@ ng_next(struct capfile *c, struct cap_packet *p)
 		switch (type) {
 		case BT_SHB:
 			if (ng16(c->ng_swapped, c->block + 12) != 1)
-				return fail(c, "a pcapng version other "
-				    "than 1");
+				return fail(c, "a pcapng version other than 1");
 			break;
 		case BT_IDB:
 			if (ng_interface(c, c->block + 8, len - 12) != 0)

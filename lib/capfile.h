@@ -25,7 +25,7 @@
 struct capfile;
 
 struct cap_packet {
-	const uint8_t *data;	/* caplen bytes, valid until the next call */
+	const uint8_t *data;	/* caplen bytes, until the next call */
 	uint32_t caplen, len;	/* captured, and on the wire */
 	int64_t sec;		/* capture time, since the epoch */
 	uint32_t nsec;

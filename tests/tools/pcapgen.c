@@ -512,7 +512,7 @@ ng_interface(struct ngw *w, unsigned linktype, uint32_t snaplen,
 
 		ng32(w, &o, (uint32_t)((uint64_t)tsoffset >> 32));
 		ng32(w, &o, (uint32_t)tsoffset);
-		if (!w->be) {		/* a 64-bit value: low word first */
+		if (!w->be) {	/* a 64-bit value: low word first */
 			o.n = 0;
 			ng32(w, &o, (uint32_t)tsoffset);
 			ng32(w, &o, (uint32_t)((uint64_t)tsoffset >> 32));
@@ -534,8 +534,8 @@ ng_packet(struct ngw *w, uint32_t id, int tsresol, int64_t tsoffset,
     uint64_t us, const struct frame *f)
 {
 	struct frame b = { .n = 0 };
+	struct frame flags = { .n = 0 };
 	uint64_t t = (uint64_t)(T0 - tsoffset) * 1000000 + us, ts;
-	uint32_t flags = 1;
 
 	if (tsresol < 0)
 		ts = t;
@@ -559,7 +559,8 @@ ng_packet(struct ngw *w, uint32_t id, int tsresol, int64_t tsoffset,
 	put(&b, f->b, f->n);
 	while (b.n % 4)
 		put8(&b, 0);
-	ng_opt(w, &b, 2, &flags, 4);	/* epb_flags (host order: ignored) */
+	ng32(w, &flags, 1);
+	ng_opt(w, &b, 2, flags.b, 4);	/* epb_flags: inbound */
 	ng16(w, &b, 0);
 	ng16(w, &b, 0);
 	ng_block(w, 6, &b);
