@@ -281,7 +281,7 @@ decode_udp(struct span s, struct dissection *d, bool embedded)
 	s = advance(limit(s, u->length), 8);
 	u->payload = s.p;
 	u->payload_cap = s.cap;
-	if (!embedded && !bad && s.rep > 0 && !udp_port_claimed(u->sport) &&
+	if (!bad && s.rep > 0 && !udp_port_claimed(u->sport) &&
 	    !udp_port_claimed(u->dport)) {
 		d->has_data = s.cap > 0;
 		d->data = s.p;

@@ -15,7 +15,9 @@
  *                                  with BSD loopback and Ethernet ones
  *   pcapgen synth-late OUT         pcapng whose second interface, of
  *                                  another link type, is described only
- *                                  after frames of the first
+ *                                  after frames of the first; and one
+ *                                  more frame, an ICMP error quoting a
+ *                                  whole UDP datagram
  *   pcapgen repeat IN OUT COPIES   IN COPIES times, each copy after the
  *                                  previous in time and with its TCP
  *                                  ports moved by the copy's index, so
@@ -234,6 +236,18 @@ ip_packet(int i, struct frame *ip, unsigned *type)
 			put(&l4, q.b, 40);	/* IP header + 20 bytes */
 		}
 		ipv4(ip, "10.9.9.9", "10.0.0.1", 1, 0, &l4);
+		return 1;
+	case 15:	/* port unreachable quoting a whole datagram, as
+			 * Linux does (only in synth-late) */
+		udp(&in, 1234, 4323, "whole");
+		put8(&l4, 3); put8(&l4, 3); put16(&l4, 0); put32(&l4, 0);
+		{
+			struct frame q = { .n = 0 };
+
+			ipv4(&q, "10.0.0.1", "10.0.0.3", 17, 0, &in);
+			put(&l4, q.b, q.n);
+		}
+		ipv4(ip, "10.0.0.3", "10.0.0.1", 1, 0, &l4);
 		return 1;
 	default:
 		return 0;
@@ -653,7 +667,7 @@ synth_late(const char *out)
 		if (synth_frame(DLT_EN10MB, i, &f) > 0)
 			ng_packet(&w, 0, -1, 0, us, &f);
 	ng_interface(&w, 276, 262144, 9, 0, "any");
-	for (int i = 4; i < 15; i++)
+	for (int i = 4; i < 16; i++)
 		for (uint32_t k = 0; k < 2; k++, us += 1000)
 			if (synth_frame(k == 0 ? DLT_EN10MB : 276, i, &f) > 0)
 				ng_packet(&w, k, k == 0 ? -1 : 9, 0, us, &f);
