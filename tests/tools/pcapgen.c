@@ -612,6 +612,30 @@ struct ng_if {
 	const char *name;
 };
 
+/*
+ * A section of n interfaces, then the synthetic frames i, each on every
+ * interface in turn, one every ms from *us on (a ms passes also where an
+ * interface has no frame i).
+ */
+static void
+ng_synth_section(struct ngw *w, bool be, const struct ng_if *ifs, size_t n,
+    bool other_blocks, uint64_t *us)
+{
+	struct frame f;
+
+	ng_section(w, be);
+	for (size_t k = 0; k < n; k++)
+		ng_interface(w, ifs[k].linktype, ifs[k].snaplen,
+		    ifs[k].tsresol, ifs[k].tsoffset, ifs[k].name);
+	if (other_blocks)
+		ng_other_blocks(w);
+	for (int i = 0; i < 15; i++)
+		for (uint32_t k = 0; k < n; k++, *us += 1000)
+			if (synth_frame(ifs[k].dlt, i, &f) > 0)
+				ng_packet(w, k, ifs[k].tsresol,
+				    ifs[k].tsoffset, *us, &f);
+}
+
 static void
 synth_multi(const char *out)
 {
@@ -624,30 +648,12 @@ synth_multi(const char *out)
 		{ DLT_EN10MB, 1, 262144, 6, 3600, "em0" },
 	};
 	struct ngw w = { .fp = fopen(out, "wb") };
-	struct frame f;
 	uint64_t us = 100;
 
 	if (w.fp == NULL)
 		err(1, "%s", out);
-	ng_section(&w, false);
-	for (size_t k = 0; k < 3; k++)
-		ng_interface(&w, first[k].linktype, first[k].snaplen,
-		    first[k].tsresol, first[k].tsoffset, first[k].name);
-	ng_other_blocks(&w);
-	for (int i = 0; i < 15; i++)
-		for (uint32_t k = 0; k < 3; k++, us += 1000)
-			if (synth_frame(first[k].dlt, i, &f) > 0)
-				ng_packet(&w, k, first[k].tsresol,
-				    first[k].tsoffset, us, &f);
-	ng_section(&w, true);
-	for (size_t k = 0; k < 2; k++)
-		ng_interface(&w, second[k].linktype, second[k].snaplen,
-		    second[k].tsresol, second[k].tsoffset, second[k].name);
-	for (int i = 0; i < 15; i++)
-		for (uint32_t k = 0; k < 2; k++, us += 1000)
-			if (synth_frame(second[k].dlt, i, &f) > 0)
-				ng_packet(&w, k, second[k].tsresol,
-				    second[k].tsoffset, us, &f);
+	ng_synth_section(&w, false, first, 3, true, &us);
+	ng_synth_section(&w, true, second, 2, false, &us);
 	if (fclose(w.fp) != 0)
 		err(1, "%s", out);
 }
