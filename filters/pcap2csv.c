@@ -1,6 +1,7 @@
 /*
- * pcap2csv: pcap and pcapng captures to the '@' stream, with the field names
- * and values of `tshark -T fields -E header=y -E separator=@`.
+ * pcap2csv: pcap and pcapng captures, plain or gzip-compressed, to the '@'
+ * stream, with the field names and values of
+ * `tshark -T fields -E header=y -E separator=@`.
  */
 #include <err.h>
 #include <getopt.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "atcsv.h"
+#include "capfile.h"
 #include "common.h"
 #include "dissect.h"
 #include "fields.h"
@@ -28,25 +30,43 @@ static const char options[] =
     "  -r FILE      read FILE (as an operand; - is standard input)\n"
     "  --strict     a capture cut short mid-frame is an error\n";
 
-/* The lab's tshark list, then what seqjoin needs. */
+/*
+ * The default fields, the toolkit's one copy of the list (the tests read it
+ * from the header line; pcap2csv(1) documents it): the lab's tshark list,
+ * then what seqjoin needs: the TCP stream and ACKs, the TTL or hop limit
+ * (which tells the capture's vantage: 64, 128 or 255 is a packet that left
+ * the capturing host), the UDP datagrams.
+ */
 static const char *const default_fields[] = {
 	"frame.number", "frame.time", "ip.src", "ip.dst", "_ws.col.Protocol",
 	"frame.len", "tcp.analysis.acks_frame", "tcp.seq_raw", "tcp.len",
 	"tcp.analysis.ack_rtt", "tcp.srcport", "tcp.dstport",
 	"tcp.analysis.bytes_in_flight", "tcp.analysis.retransmission",
 	"tcp.analysis.fast_retransmission", "tcp.analysis.out_of_order",
-	"tcp.payload", "frame.time_epoch", "tcp.stream", "tcp.ack_raw",
-	"tcp.flags", NULL
+	"tcp.payload",
+	"frame.time_epoch", "tcp.stream", "tcp.ack_raw", "tcp.flags",
+	"ip.ttl", "ipv6.hlim",
+	"udp.srcport", "udp.dstport", "udp.length", "udp.payload",
+	NULL
 };
 
 #define OUT_BUFSIZE (1 << 20)
 #define PROGRESS_EVERY 65536	/* frames between looks at the clock */
+#define MAX_LINKTYPES 16	/* distinct link types in one capture */
+
+/* The -f program compiled for one link type. */
+struct filter {
+	int dlt;
+	struct bpf_program prog;
+};
 
 struct run {
 	int *fields;
 	size_t nfields;
 	bool analyse;		/* some field needs the TCP analysis */
 	const char *bpf;
+	struct filter filters[MAX_LINKTYPES];
+	size_t nfilters;
 	bool quiet, strict, progress;
 	struct at_writer out;
 	struct field_buf fbuf;
@@ -62,8 +82,7 @@ struct run {
 static void
 write_row(struct run *r, const struct frame_info *fi)
 {
-	for (size_t i = 0; i < r->nfields; i++)
-		field_put(&r->out, &r->fbuf, r->fields[i], fi);
+	field_put(&r->out, &r->fbuf, r->fields, r->nfields, fi);
 	if (at_end(&r->out) != 0)
 		err(EXIT_DATA, "stdout");
 }
@@ -87,57 +106,89 @@ show_progress(struct run *r, const char *name, bool done)
 	    (unsigned long long)r->frames);
 }
 
-/* One capture file; "-" is standard input. */
-static void
-read_capture(struct run *r, const char *path)
+/*
+ * The -f program for link type dlt, compiled on first use (a capture may
+ * mix link types); exits with EXIT_USAGE when it does not compile.
+ */
+static const struct bpf_program *
+filter_for(struct run *r, int dlt)
 {
-	const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
-	char errbuf[PCAP_ERRBUF_SIZE];
-	struct bpf_program prog;
-	struct pcap_pkthdr *h;
-	const u_char *pkt;
+	struct filter *f;
+	pcap_t *dead;
+
+	for (size_t i = 0; i < r->nfilters; i++)
+		if (r->filters[i].dlt == dlt)
+			return &r->filters[i].prog;
+	if (r->nfilters == MAX_LINKTYPES)
+		errx(EXIT_DATA, "-f: more than %d link types", MAX_LINKTYPES);
+	f = &r->filters[r->nfilters];
+	if ((dead = pcap_open_dead(dlt, 262144)) == NULL)
+		errx(EXIT_DATA, "out of memory");
+	if (pcap_compile(dead, &f->prog, r->bpf, 1,
+	    PCAP_NETMASK_UNKNOWN) != 0) {
+		const char *lt = pcap_datalink_val_to_name(dlt);
+
+		if (r->nfilters == 0)
+			warnx("-f: %s", pcap_geterr(dead));
+		else
+			warnx("-f: link type %s: %s", lt ? lt : "unknown",
+			    pcap_geterr(dead));
+		exit(EXIT_USAGE);
+	}
+	pcap_close(dead);
+	f->dlt = dlt;
+	r->nfilters++;
+	return &f->prog;
+}
+
+/* A link type seen first in this file: says if it is not decoded. */
+static void
+new_linktype(int dlt, const char *name, int *seen, size_t *nseen)
+{
+	const char *lt;
+
+	for (size_t i = 0; i < *nseen; i++)
+		if (seen[i] == dlt)
+			return;
+	if (*nseen < MAX_LINKTYPES)
+		seen[(*nseen)++] = dlt;
+	if (dissect_link_supported(dlt))
+		return;
+	lt = pcap_datalink_val_to_name(dlt);
+	warnx("%s: link type %s is not decoded; only frame.* fields are "
+	    "filled", name, lt ? lt : "unknown");
+}
+
+/* One capture, opened (cap_open) and checked before the header. */
+static void
+read_capture(struct run *r, struct capfile *c, const char *name)
+{
+	int seen[MAX_LINKTYPES], known[MAX_LINKTYPES], dlt = -1;
+	size_t nseen = 0, nknown;
+	const struct bpf_program *prog = NULL;
+	struct cap_packet pk;
 	struct dissection d;
 	struct tcp_verdict verdict;
-	pcap_t *p;
-	int dlt, rc;
+	int rc;
 
-	p = pcap_open_offline_with_tstamp_precision(path,
-	    PCAP_TSTAMP_PRECISION_NANO, errbuf);
-	if (p == NULL) {
-		size_t n = strlen(path);
-
-		/* libpcap names the file itself when fopen fails */
-		if (strncmp(errbuf, path, n) == 0 && errbuf[n] == ':')
-			warnx("%s", errbuf);
-		else
-			warnx("%s: %s", name, errbuf);
-		r->status = EXIT_DATA;
-		return;
-	}
-	dlt = pcap_datalink(p);
-	if (!dissect_link_supported(dlt))
-		warnx("%s: link type %s is not decoded; only frame.* fields "
-		    "are filled", name, pcap_datalink_val_to_name(dlt) ?
-		    pcap_datalink_val_to_name(dlt) : "unknown");
-	if (r->bpf != NULL) {
-		if (pcap_compile(p, &prog, r->bpf, 1,
-		    PCAP_NETMASK_UNKNOWN) != 0) {
-			warnx("-f: %s", pcap_geterr(p));
-			pcap_close(p);
-			exit(EXIT_USAGE);
-		}
-	}
-
-	while ((rc = pcap_next_ex(p, &h, &pkt)) == 1) {
+	/* the interfaces known at the start, also of a file with no frame */
+	nknown = cap_linktypes(c, known, MAX_LINKTYPES);
+	for (size_t i = 0; i < nknown; i++)
+		new_linktype(known[i], name, seen, &nseen);
+	while ((rc = cap_next(c, &pk)) == 1) {
 		struct frame_info fi;
 		bool wanted;
 
+		if (pk.dlt != dlt) {
+			dlt = pk.dlt;
+			new_linktype(dlt, name, seen, &nseen);
+			if (r->bpf != NULL)
+				prog = filter_for(r, dlt);
+		}
 		r->frames++;
 		fi.number = r->frames;
-		fi.sec = h->ts.tv_sec;
-		if (fi.sec < 0)		/* pcap's seconds are unsigned 32 bits */
-			fi.sec += (int64_t)1 << 32;
-		fi.nsec = (uint32_t)h->ts.tv_usec;	/* nanoseconds here */
+		fi.sec = pk.sec;
+		fi.nsec = pk.nsec;
 		if (!r->have_first) {
 			r->have_first = true;
 			r->first_sec = fi.sec;
@@ -145,13 +196,18 @@ read_capture(struct run *r, const char *path)
 		}
 		fi.rel_ns = (fi.sec - r->first_sec) * 1000000000LL +
 		    ((int64_t)fi.nsec - r->first_nsec);
-		fi.len = h->len;
-		fi.caplen = h->caplen;
+		fi.len = pk.len;
+		fi.caplen = pk.caplen;
 		fi.d = &d;
 		fi.v = NULL;
-		wanted = r->bpf == NULL ||
-		    pcap_offline_filter(&prog, h, pkt) != 0;
-		dissect_frame(dlt, pkt, h->caplen, h->len, &d);
+		wanted = true;
+		if (prog != NULL) {
+			struct pcap_pkthdr h = { .caplen = pk.caplen,
+			    .len = pk.len };
+
+			wanted = pcap_offline_filter(prog, &h, pk.data) != 0;
+		}
+		dissect_frame(dlt, pk.data, pk.caplen, pk.len, &d);
 
 		fi.stream = -1;
 		if (r->analyse)
@@ -161,23 +217,56 @@ read_capture(struct run *r, const char *path)
 		if (r->frames % PROGRESS_EVERY == 0)
 			show_progress(r, name, false);
 	}
-	if (rc == PCAP_ERROR) {
-		const char *msg = pcap_geterr(p);
-
-		if (strstr(msg, "truncated") != NULL) {
-			warnx("%s: cut short in the middle of a frame after "
-			    "frame %llu (%s)", name,
-			    (unsigned long long)r->frames, msg);
-			if (r->strict)
-				r->status = EXIT_DATA;
-		} else {
-			warnx("%s: %s", name, msg);
+	if (rc == -1 && cap_cut_short(c)) {
+		warnx("%s: cut short in the middle of a frame after frame %llu "
+		    "(%s)", name, (unsigned long long)r->frames, cap_error(c));
+		if (r->strict)
 			r->status = EXIT_DATA;
-		}
+	} else if (rc == -1) {
+		warnx("%s: %s", name, cap_error(c));
+		r->status = EXIT_DATA;
 	}
-	if (r->bpf != NULL)
-		pcap_freecode(&prog);
-	pcap_close(p);
+}
+
+/*
+ * Opens every input and compiles -f for its link types before anything is
+ * written, so that a run that cannot read one of them prints nothing.  An
+ * input that cannot be read again from its start (standard input, a pipe)
+ * stays open in kept[i]; the others are opened again when their turn comes.
+ */
+static bool
+check_inputs(struct run *r, char **files, size_t nfiles,
+    struct capfile **kept)
+{
+	char errbuf[CAP_ERRBUF];
+	bool ok = true, stdin_seen = false;
+
+	for (size_t i = 0; i < nfiles; i++) {
+		struct capfile *c;
+		int dlts[MAX_LINKTYPES];
+		size_t n;
+
+		if (strcmp(files[i], "-") == 0) {
+			if (stdin_seen) {
+				warnx("standard input is named twice");
+				tk_usage(synopsis);
+			}
+			stdin_seen = true;
+		}
+		if ((c = cap_open(files[i], errbuf)) == NULL) {
+			warnx("%s", errbuf);
+			ok = false;
+			continue;
+		}
+		n = cap_linktypes(c, dlts, MAX_LINKTYPES);
+		for (size_t k = 0; k < n && r->bpf != NULL; k++)
+			(void)filter_for(r, dlts[k]);
+		if (cap_rereadable(c))
+			cap_close(c);
+		else
+			kept[i] = c;
+	}
+	return ok;
 }
 
 int
@@ -188,6 +277,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct run r;
+	struct capfile **kept;
 	char **files;
 	size_t nfiles = 0;
 	bool header = true;
@@ -197,6 +287,7 @@ main(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	r.fields = ecalloc((size_t)argc + 32, sizeof(*r.fields));
 	files = ecalloc((size_t)argc + 1, sizeof(*files));
+	kept = ecalloc((size_t)argc + 1, sizeof(*kept));
 
 	while ((ch = getopt_long(argc, argv, "e:f:Hqr:", longopts,
 	    NULL)) != -1) {
@@ -239,11 +330,10 @@ main(int argc, char **argv)
 	if (r.nfields == 0)
 		for (size_t i = 0; default_fields[i] != NULL; i++)
 			r.fields[r.nfields++] = field_lookup(default_fields[i]);
-	for (size_t i = 0; i < r.nfields; i++)
-		if (field_needs_analysis(r.fields[i]) ||
-		    strncmp(field_name(r.fields[i]), "data.", 5) == 0)
-			r.analyse = true;
+	r.analyse = field_needs_analysis(r.fields, r.nfields);
 	r.progress = !r.quiet && isatty(STDERR_FILENO);
+	if (!check_inputs(&r, files, nfiles, kept))
+		exit(EXIT_DATA);
 	if (r.analyse && (r.tcp = tcp_table_new()) == NULL)
 		err(EXIT_DATA, NULL);
 
@@ -256,16 +346,31 @@ main(int argc, char **argv)
 		if (at_end(&r.out) != 0)
 			err(EXIT_DATA, "stdout");
 	}
-	for (size_t i = 0; i < nfiles; i++)
-		read_capture(&r, files[i]);
+	for (size_t i = 0; i < nfiles; i++) {
+		char errbuf[CAP_ERRBUF];
+		struct capfile *c;
+
+		c = kept[i] != NULL ? kept[i] : cap_open(files[i], errbuf);
+		if (c == NULL) {	/* gone since it was checked */
+			warnx("%s", errbuf);
+			r.status = EXIT_DATA;
+			continue;
+		}
+		read_capture(&r, c, strcmp(files[i], "-") == 0 ? "stdin" :
+		    files[i]);
+		cap_close(c);
+	}
 	show_progress(&r, "", true);
 	if (at_flush(&r.out) != 0)
 		err(EXIT_DATA, "stdout");
 
 	if (r.tcp != NULL)
 		tcp_table_free(r.tcp);
+	for (size_t i = 0; i < r.nfilters; i++)
+		pcap_freecode(&r.filters[i].prog);
 	at_writer_free(&r.out);
 	free(r.fields);
 	free(files);
+	free(kept);
 	return r.status;
 }

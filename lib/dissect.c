@@ -26,17 +26,64 @@ struct span {
 	uint32_t cap, rep;
 };
 
-static uint16_t
-be16(const uint8_t *p)
+/*
+ * Reads of packet bytes.  Each reader checks that the bytes it reads lie in
+ * the captured part of the span and reads them in the same act, as
+ * tcpdump's GET_BE_U_2() over ND_TTEST_LEN() does, so that no read relies
+ * on a length test made before it.  They return false, leaving *v as it
+ * was, when the bytes were not captured.
+ */
+static bool
+captured(struct span s, uint32_t off, uint32_t n)
 {
-	return (uint16_t)(p[0] << 8 | p[1]);
+	return n <= s.cap && off <= s.cap - n;
 }
 
-static uint32_t
-be32(const uint8_t *p)
+static bool
+get_u8(struct span s, uint32_t off, uint8_t *v)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
+	if (!captured(s, off, 1))
+		return false;
+	*v = s.p[off];
+	return true;
+}
+
+static bool
+get_be16(struct span s, uint32_t off, uint16_t *v)
+{
+	if (!captured(s, off, 2))
+		return false;
+	*v = (uint16_t)(s.p[off] << 8 | s.p[off + 1]);
+	return true;
+}
+
+static bool
+get_be32(struct span s, uint32_t off, uint32_t *v)
+{
+	if (!captured(s, off, 4))
+		return false;
+	*v = (uint32_t)s.p[off] << 24 | (uint32_t)s.p[off + 1] << 16 |
+	    (uint32_t)s.p[off + 2] << 8 | s.p[off + 3];
+	return true;
+}
+
+static bool
+get_le32(struct span s, uint32_t off, uint32_t *v)
+{
+	if (!captured(s, off, 4))
+		return false;
+	*v = (uint32_t)s.p[off] | (uint32_t)s.p[off + 1] << 8 |
+	    (uint32_t)s.p[off + 2] << 16 | (uint32_t)s.p[off + 3] << 24;
+	return true;
+}
+
+static bool
+get_bytes(struct span s, uint32_t off, uint32_t n, uint8_t *out)
+{
+	if (!captured(s, off, n))
+		return false;
+	memcpy(out, s.p + off, n);
+	return true;
 }
 
 static struct span
@@ -102,11 +149,56 @@ udp_port_claimed(uint16_t port)
 static void decode_ip(struct span s, struct dissection *d, int depth,
     bool embedded);
 
+/* TCP options: kind, length, value; 0 ends them, 1 is padding. */
+static void
+decode_tcp_options(struct span o, struct dis_tcp *t)
+{
+	for (uint32_t at = 0; at < o.cap;) {
+		uint8_t kind, olen, shift;
+
+		if (!get_u8(o, at, &kind) || kind == 0)
+			break;
+		if (kind == 1) {
+			at++;
+			continue;
+		}
+		if (!get_u8(o, at + 1, &olen) || olen < 2 ||
+		    !captured(o, at, olen))
+			break;
+		switch (kind) {
+		case 3:
+			if (olen == 3 && get_u8(o, at + 2, &shift))
+				t->wscale = shift;
+			break;
+		case 4:
+			if (olen == 2)
+				t->sack_perm = true;
+			break;
+		case 5:
+			for (uint32_t b = at + 2; b + 8 <= at + olen &&
+			    t->nsack < 4; b += 8) {
+				if (!get_be32(o, b, &t->sack_le[t->nsack]) ||
+				    !get_be32(o, b + 4, &t->sack_re[t->nsack]))
+					break;
+				t->nsack++;
+			}
+			break;
+		case 8:
+			if (olen == 10 && get_be32(o, at + 2, &t->tsval) &&
+			    get_be32(o, at + 6, &t->tsecr))
+				t->ts_opt = true;
+			break;
+		}
+		at += olen;
+	}
+}
+
 static void
 decode_tcp(struct span s, struct dissection *d, const struct dis_ip *ip,
     bool embedded)
 {
 	struct dis_tcp *t = &d->tcp;
+	uint16_t off_flags;
 
 	if (!embedded)
 		d->protocol = "TCP";
@@ -117,14 +209,11 @@ decode_tcp(struct span s, struct dissection *d, const struct dis_ip *ip,
 	t->embedded = embedded;
 	t->ip = ip;
 	t->have = s.cap < 60 ? s.cap : 60;
-	if (s.cap < 4)
+	if (!get_be16(s, 0, &t->sport) || !get_be16(s, 2, &t->dport))
 		return;
 	d->has_tcp = true;
-	t->sport = be16(s.p);
-	t->dport = be16(s.p + 2);
-	if (s.cap < 8)
+	if (!get_be32(s, 4, &t->seq))
 		return;
-	t->seq = be32(s.p + 4);
 	/*
 	 * A header Wireshark does not analyse (quoted in an ICMP error, or
 	 * in a first fragment it could not reassemble) shows tcp.seq and
@@ -132,12 +221,12 @@ decode_tcp(struct span s, struct dissection *d, const struct dis_ip *ip,
 	 */
 	t->unanalysed = embedded || d->fragmented;
 	t->quoted_seq = embedded;
-	if (s.cap < 20)
+	/* Wireshark shows the rest only when all 20 fixed bytes are there. */
+	if (!captured(s, 0, 20) || !get_be32(s, 8, &t->ack) ||
+	    !get_be16(s, 12, &off_flags) || !get_be16(s, 14, &t->win))
 		return;
-	t->ack = be32(s.p + 8);
-	t->hdr_len = (uint16_t)((s.p[12] >> 4) * 4);
-	t->flags = be16(s.p + 12) & 0x0fff;
-	t->win = be16(s.p + 14);
+	t->hdr_len = (uint16_t)((off_flags >> 12) * 4);
+	t->flags = off_flags & 0x0fff;
 	/* Wireshark gives up on a header length that cannot be right. */
 	if (t->hdr_len < 20 || (!embedded && t->hdr_len > s.rep))
 		return;
@@ -147,52 +236,10 @@ decode_tcp(struct span s, struct dissection *d, const struct dis_ip *ip,
 	t->base = true;
 	t->len = s.rep - t->hdr_len;
 	/* Options cut short: Wireshark stops before the analysis. */
-	if (t->hdr_len > s.cap)
+	if (!captured(s, 0, t->hdr_len))
 		return;
 	t->full = true;
-
-	/* Options: kind, length, value; 0 ends them, 1 is padding. */
-	for (uint32_t o = 20; o < t->hdr_len;) {
-		uint8_t kind = s.p[o], olen;
-
-		if (kind == 0)
-			break;
-		if (kind == 1) {
-			o++;
-			continue;
-		}
-		if (o + 1 >= t->hdr_len)
-			break;
-		olen = s.p[o + 1];
-		if (olen < 2 || o + olen > t->hdr_len)
-			break;
-		switch (kind) {
-		case 3:
-			if (olen == 3)
-				t->wscale = s.p[o + 2];
-			break;
-		case 4:
-			if (olen == 2)
-				t->sack_perm = true;
-			break;
-		case 5:
-			for (uint32_t b = o + 2; b + 8 <= (uint32_t)o + olen &&
-			    t->nsack < 4; b += 8) {
-				t->sack_le[t->nsack] = be32(s.p + b);
-				t->sack_re[t->nsack] = be32(s.p + b + 4);
-				t->nsack++;
-			}
-			break;
-		case 8:
-			if (olen == 10) {
-				t->ts_opt = true;
-				t->tsval = be32(s.p + o + 2);
-				t->tsecr = be32(s.p + o + 6);
-			}
-			break;
-		}
-		o += olen;
-	}
+	decode_tcp_options(limit(advance(s, 20), t->hdr_len - 20u), t);
 
 	s = advance(s, t->hdr_len);
 	t->payload = s.p;
@@ -218,15 +265,12 @@ decode_udp(struct span s, struct dissection *d, bool embedded)
 	memset(u, 0, sizeof(*u));
 	u->embedded = embedded;
 	u->have = s.cap < 8 ? s.cap : 8;
-	if (s.cap < 4)
+	if (!get_be16(s, 0, &u->sport) || !get_be16(s, 2, &u->dport))
 		return;
 	d->has_udp = true;
-	u->sport = be16(s.p);
-	u->dport = be16(s.p + 2);
-	if (s.cap < 8)
-		return;
-	u->length = be16(s.p + 4);
-	if (u->length < 8)
+	/* the checksum's bytes too: Wireshark's rule for the length */
+	if (!captured(s, 0, 8) || !get_be16(s, 4, &u->length) ||
+	    u->length < 8)
 		return;
 	u->full = true;
 	/*
@@ -237,7 +281,7 @@ decode_udp(struct span s, struct dissection *d, bool embedded)
 	s = advance(limit(s, u->length), 8);
 	u->payload = s.p;
 	u->payload_cap = s.cap;
-	if (!embedded && !bad && s.rep > 0 && !udp_port_claimed(u->sport) &&
+	if (!bad && s.rep > 0 && !udp_port_claimed(u->sport) &&
 	    !udp_port_claimed(u->dport)) {
 		d->has_data = s.cap > 0;
 		d->data = s.p;
@@ -249,16 +293,14 @@ decode_udp(struct span s, struct dissection *d, bool embedded)
 static void
 decode_icmp(struct span s, struct dissection *d, int depth, bool v6)
 {
-	int type, code;
+	uint8_t type, code;
 	bool error;
 
 	if (depth > 0 && (d->icmp_type >= 0 || d->icmp6_type >= 0))
 		return;		/* ICMP inside an ICMP error: stop */
 	d->protocol = v6 ? "ICMPv6" : "ICMP";
-	if (s.cap < 2)
+	if (!get_u8(s, 0, &type) || !get_u8(s, 1, &code))
 		return;
-	type = s.p[0];
-	code = s.p[1];
 	if (v6) {
 		d->icmp6_type = type;
 		d->icmp6_code = code;
@@ -317,44 +359,40 @@ decode_ipv4(struct span s, struct dissection *d, int depth, bool embedded)
 {
 	struct dis_ip *ip;
 	uint32_t hlen, len;
-	uint16_t frag;
+	uint16_t len16, frag;
+	uint8_t vhl;
 
 	if (!embedded)
 		d->protocol = "IPv4";
-	if (s.cap < 1 || (s.p[0] >> 4) != 4)
+	if (!get_u8(s, 0, &vhl) || vhl >> 4 != 4)
 		return;
-	hlen = (uint32_t)(s.p[0] & 0x0f) * 4;
-	if (hlen < 20 || s.cap < 4 || (ip = new_ip(d)) == NULL)
+	hlen = (uint32_t)(vhl & 0x0f) * 4;
+	if (hlen < 20 || !get_be16(s, 2, &len16) || (ip = new_ip(d)) == NULL)
 		return;
 	ip->af = 4;
 	ip->have = (uint8_t)(s.cap < 40 ? s.cap : 40);
 	ip->hdr_len = (uint8_t)hlen;
-	len = be16(s.p + 2);
+	len = len16;
 	if (len == 0 && !embedded)
 		len = s.rep;		/* TSO: the length is the frame's */
 	ip->len = (uint16_t)len;
-	if (s.cap >= 6)
-		ip->id = be16(s.p + 4);
-	if (s.cap >= 9)
-		ip->ttl = s.p[8];
-	if (s.cap >= 10)
-		ip->proto = s.p[9];
-	if (s.cap >= 16)
-		memcpy(ip->src, s.p + 12, 4);
-	if (s.cap >= 20)
-		memcpy(ip->dst, s.p + 16, 4);
+	/* each as far as captured: ip->have tells the fields which are */
+	(void)get_be16(s, 4, &ip->id);
+	(void)get_u8(s, 8, &ip->ttl);
+	(void)get_u8(s, 9, &ip->proto);
+	(void)get_bytes(s, 12, 4, ip->src);
+	(void)get_bytes(s, 16, 4, ip->dst);
 	if (len < hlen) {
 		ip->have = 4;	/* Wireshark stops after ip.len */
 		return;
 	}
-	if (s.cap < hlen)
+	if (!captured(s, 0, hlen) || !get_be16(s, 6, &frag))
 		return;
 	/*
 	 * Wireshark reassembles fragments whose bytes are all captured and
 	 * then shows nothing of the transport on them; a first fragment cut
 	 * short is decoded as far as it goes, later ones not at all.
 	 */
-	frag = be16(s.p + 6);
 	if ((frag & 0x1fff) != 0 || ((frag & 0x2000) != 0 && s.cap >= len))
 		return;
 	d->fragmented = (frag & 0x2000) != 0;
@@ -373,25 +411,25 @@ decode_ipv6(struct span s, struct dissection *d, int depth, bool embedded)
 {
 	struct dis_ip *ip;
 	uint32_t plen;
-	uint8_t nxt;
+	uint16_t plen16, frag;
+	uint8_t vtc, nxt, hlim, x;
 
 	if (!embedded)
 		d->protocol = "IPv6";
-	if (s.cap < 1 || (s.p[0] >> 4) != 6 || s.cap < 8 ||
-	    (ip = new_ip(d)) == NULL)
+	if (!get_u8(s, 0, &vtc) || vtc >> 4 != 6 ||
+	    !get_be16(s, 4, &plen16) || !get_u8(s, 6, &nxt) ||
+	    !get_u8(s, 7, &hlim) || (ip = new_ip(d)) == NULL)
 		return;
 	ip->af = 6;
 	ip->have = (uint8_t)(s.cap < 40 ? s.cap : 40);
-	plen = be16(s.p + 4);
-	ip->len = (uint16_t)plen;
-	ip->proto = nxt = s.p[6];
-	ip->ttl = s.p[7];
-	if (s.cap >= 24)
-		memcpy(ip->src, s.p + 8, 16);
-	if (s.cap >= 40)
-		memcpy(ip->dst, s.p + 24, 16);
-	if (s.cap < 40)
+	ip->len = plen16;
+	ip->proto = nxt;
+	ip->ttl = hlim;
+	(void)get_bytes(s, 8, 16, ip->src);
+	(void)get_bytes(s, 24, 16, ip->dst);
+	if (!captured(s, 0, 40))
 		return;
+	plen = plen16;
 	if (plen == 0 && nxt == 0)
 		plen = s.rep - 40;	/* jumbogram */
 	s = advance(limit(s, plen + 40), 40);
@@ -404,19 +442,19 @@ decode_ipv6(struct span s, struct dissection *d, int depth, bool embedded)
 		case 0:		/* hop-by-hop */
 		case 43:	/* routing */
 		case 60:	/* destination options */
-			if (s.cap < 2)
+			if (!get_u8(s, 1, &x))
 				return;
-			elen = ((uint32_t)s.p[1] + 1) * 8;
+			elen = ((uint32_t)x + 1) * 8;
 			break;
 		case 51:	/* authentication header */
-			if (s.cap < 2)
+			if (!get_u8(s, 1, &x))
 				return;
-			elen = ((uint32_t)s.p[1] + 2) * 4;
+			elen = ((uint32_t)x + 2) * 4;
 			break;
 		case 44:	/* fragment */
-			if (s.cap < 8)
+			if (!captured(s, 0, 8) || !get_be16(s, 2, &frag))
 				return;
-			if ((be16(s.p + 2) & 0xfff9) != 0)
+			if ((frag & 0xfff9) != 0)
 				return;	/* a real fragment: reassembled */
 			elen = 8;
 			break;
@@ -426,9 +464,8 @@ decode_ipv6(struct span s, struct dissection *d, int depth, bool embedded)
 				    embedded);
 			return;
 		}
-		if (elen > s.cap)
+		if (!captured(s, 0, elen) || !get_u8(s, 0, &nxt))
 			return;
-		nxt = s.p[0];
 		s = advance(s, elen);
 	}
 }
@@ -436,9 +473,11 @@ decode_ipv6(struct span s, struct dissection *d, int depth, bool embedded)
 static void
 decode_ip(struct span s, struct dissection *d, int depth, bool embedded)
 {
-	if (s.cap < 1)
+	uint8_t v;
+
+	if (!get_u8(s, 0, &v))
 		return;
-	if (s.p[0] >> 4 == 6)
+	if (v >> 4 == 6)
 		decode_ipv6(s, d, depth, embedded);
 	else
 		decode_ipv4(s, d, depth, embedded);
@@ -475,9 +514,8 @@ decode_ethertype(struct span s, uint16_t type, struct dissection *d)
 		case 0x88a8:
 		case 0x9100:
 			d->protocol = "802.1Q";
-			if (s.cap < 4)
+			if (!get_be16(s, 2, &type))
 				return;
-			type = be16(s.p + 2);
 			s = advance(s, 4);
 			if (type <= 1500) {
 				d->protocol = "LLC";
@@ -514,6 +552,7 @@ dissect_frame(int dlt, const uint8_t *p, uint32_t caplen, uint32_t wirelen,
     struct dissection *d)
 {
 	struct span s = { p, caplen, wirelen < caplen ? caplen : wirelen };
+	uint16_t type;
 	uint32_t af;
 
 	d->nip = 0;
@@ -526,21 +565,18 @@ dissect_frame(int dlt, const uint8_t *p, uint32_t caplen, uint32_t wirelen,
 	switch (dlt) {
 	case DLT_EN10MB:
 		d->protocol = "Ethernet";
-		if (s.cap < 14)
-			return;
-		decode_ethertype(advance(s, 14), be16(s.p + 12), d);
+		if (get_be16(s, 12, &type))
+			decode_ethertype(advance(s, 14), type, d);
 		break;
 	case DLT_LINUX_SLL:
 		d->protocol = "SLL";
-		if (s.cap < 16)
-			return;
-		decode_ethertype(advance(s, 16), be16(s.p + 14), d);
+		if (get_be16(s, 14, &type))
+			decode_ethertype(advance(s, 16), type, d);
 		break;
 	case DLT_LINUX_SLL2:
 		d->protocol = "SLL";
-		if (s.cap < 20)
-			return;
-		decode_ethertype(advance(s, 20), be16(s.p), d);
+		if (captured(s, 0, 20) && get_be16(s, 0, &type))
+			decode_ethertype(advance(s, 20), type, d);
 		break;
 	case 12:
 	case 14:
@@ -556,13 +592,15 @@ dissect_frame(int dlt, const uint8_t *p, uint32_t caplen, uint32_t wirelen,
 	case DLT_NULL:
 	case DLT_LOOP:
 		d->protocol = "NULL";
-		if (s.cap < 4)
+		/*
+		 * DLT_LOOP's family is big-endian; DLT_NULL's is in the
+		 * writer's byte order, which a value above 16 bits betrays.
+		 */
+		if (dlt == DLT_LOOP ? !get_be32(s, 0, &af) :
+		    !get_le32(s, 0, &af))
 			return;
-		af = dlt == DLT_LOOP ? be32(s.p) :
-		    (uint32_t)s.p[0] | (uint32_t)s.p[1] << 8 |
-		    (uint32_t)s.p[2] << 16 | (uint32_t)s.p[3] << 24;
 		if (dlt == DLT_NULL && (af & 0xffff0000) != 0)
-			af = be32(s.p);	/* written by the other byte order */
+			(void)get_be32(s, 0, &af);
 		s = advance(s, 4);
 		if (af == 2)
 			decode_ipv4(s, d, 0, false);

@@ -1,7 +1,8 @@
 /*
- * fields.c: field table and value formatting (see fields.h).  Values are
- * built in a small buffer by hand-written formatting: this runs for every
- * field of every frame, where printf would dominate the run time.
+ * fields.c: the field table and the formatting of values (see fields.h).
+ * Values are written by hand-written formatting straight into the row: this
+ * runs for every field of every frame, where printf would dominate the run
+ * time.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -9,131 +10,31 @@
 #include "fields.h"
 #include "util.h"
 
+/* What a field's value needs beyond the dissection of its frame. */
 enum {
-	F_FRAME_NUMBER, F_FRAME_TIME, F_FRAME_TIME_EPOCH, F_FRAME_TIME_RELATIVE,
-	F_FRAME_LEN, F_FRAME_CAP_LEN,
-	F_IP_SRC, F_IP_DST, F_IP_PROTO, F_IP_LEN, F_IP_TTL, F_IP_HDR_LEN,
-	F_IPV6_SRC, F_IPV6_DST, F_IPV6_NXT, F_IPV6_PLEN, F_IPV6_HLIM,
-	F_COL_PROTOCOL,
-	F_TCP_SRCPORT, F_TCP_DSTPORT, F_TCP_STREAM, F_TCP_LEN, F_TCP_SEQ,
-	F_TCP_SEQ_RAW, F_TCP_ACK, F_TCP_ACK_RAW, F_TCP_HDR_LEN, F_TCP_FLAGS,
-	F_TCP_WINDOW_SIZE_VALUE, F_TCP_WINDOW_SIZE, F_TCP_PAYLOAD,
-	F_TCP_ACKS_FRAME, F_TCP_ACK_RTT, F_TCP_BYTES_IN_FLIGHT,
-	F_TCP_RETRANSMISSION, F_TCP_FAST_RETRANSMISSION,
-	F_TCP_SPURIOUS_RETRANSMISSION, F_TCP_OUT_OF_ORDER, F_TCP_DUPLICATE_ACK,
-	F_TCP_LOST_SEGMENT,
-	F_UDP_SRCPORT, F_UDP_DSTPORT, F_UDP_LENGTH, F_UDP_PAYLOAD,
-	F_ICMP_TYPE, F_ICMP_CODE, F_ICMPV6_TYPE, F_ICMPV6_CODE,
-	F_DATA_DATA, F_DATA_LEN,
-	F_COUNT
+	NEED_NONE = 0,	/* the frame's dissection is enough */
+	NEED_TCPA = 1,	/* the TCP analysis's verdict (frame_info.v) */
+	NEED_DATA = 2,	/* data.*: payload tshark hands to no dissector;
+			 * for TCP the analysis says which segments tshark
+			 * hands on at all */
 };
 
-static const char *const names[F_COUNT] = {
-	[F_FRAME_NUMBER] = "frame.number",
-	[F_FRAME_TIME] = "frame.time",
-	[F_FRAME_TIME_EPOCH] = "frame.time_epoch",
-	[F_FRAME_TIME_RELATIVE] = "frame.time_relative",
-	[F_FRAME_LEN] = "frame.len",
-	[F_FRAME_CAP_LEN] = "frame.cap_len",
-	[F_IP_SRC] = "ip.src",
-	[F_IP_DST] = "ip.dst",
-	[F_IP_PROTO] = "ip.proto",
-	[F_IP_LEN] = "ip.len",
-	[F_IP_TTL] = "ip.ttl",
-	[F_IP_HDR_LEN] = "ip.hdr_len",
-	[F_IPV6_SRC] = "ipv6.src",
-	[F_IPV6_DST] = "ipv6.dst",
-	[F_IPV6_NXT] = "ipv6.nxt",
-	[F_IPV6_PLEN] = "ipv6.plen",
-	[F_IPV6_HLIM] = "ipv6.hlim",
-	[F_COL_PROTOCOL] = "_ws.col.Protocol",
-	[F_TCP_SRCPORT] = "tcp.srcport",
-	[F_TCP_DSTPORT] = "tcp.dstport",
-	[F_TCP_STREAM] = "tcp.stream",
-	[F_TCP_LEN] = "tcp.len",
-	[F_TCP_SEQ] = "tcp.seq",
-	[F_TCP_SEQ_RAW] = "tcp.seq_raw",
-	[F_TCP_ACK] = "tcp.ack",
-	[F_TCP_ACK_RAW] = "tcp.ack_raw",
-	[F_TCP_HDR_LEN] = "tcp.hdr_len",
-	[F_TCP_FLAGS] = "tcp.flags",
-	[F_TCP_WINDOW_SIZE_VALUE] = "tcp.window_size_value",
-	[F_TCP_WINDOW_SIZE] = "tcp.window_size",
-	[F_TCP_PAYLOAD] = "tcp.payload",
-	[F_TCP_ACKS_FRAME] = "tcp.analysis.acks_frame",
-	[F_TCP_ACK_RTT] = "tcp.analysis.ack_rtt",
-	[F_TCP_BYTES_IN_FLIGHT] = "tcp.analysis.bytes_in_flight",
-	[F_TCP_RETRANSMISSION] = "tcp.analysis.retransmission",
-	[F_TCP_FAST_RETRANSMISSION] = "tcp.analysis.fast_retransmission",
-	[F_TCP_SPURIOUS_RETRANSMISSION] = "tcp.analysis.spurious_retransmission",
-	[F_TCP_OUT_OF_ORDER] = "tcp.analysis.out_of_order",
-	[F_TCP_DUPLICATE_ACK] = "tcp.analysis.duplicate_ack",
-	[F_TCP_LOST_SEGMENT] = "tcp.analysis.lost_segment",
-	[F_UDP_SRCPORT] = "udp.srcport",
-	[F_UDP_DSTPORT] = "udp.dstport",
-	[F_UDP_LENGTH] = "udp.length",
-	[F_UDP_PAYLOAD] = "udp.payload",
-	[F_ICMP_TYPE] = "icmp.type",
-	[F_ICMP_CODE] = "icmp.code",
-	[F_ICMPV6_TYPE] = "icmpv6.type",
-	[F_ICMPV6_CODE] = "icmpv6.code",
-	[F_DATA_DATA] = "data.data",
-	[F_DATA_LEN] = "data.len",
+/* What a formatter reads from, and the row it writes to. */
+struct field_ctx {
+	struct at_writer *w;
+	struct field_buf *b;
+	const struct frame_info *f;
+	const struct dissection *d;
+	const struct dis_tcp *tcp;	/* NULL: no TCP header */
+	const struct dis_udp *udp;	/* NULL: no UDP header */
+	const struct tcp_verdict *v;	/* NULL: no analysed segment */
 };
 
-int
-field_lookup(const char *name)
-{
-	for (int i = 0; i < F_COUNT; i++)
-		if (strcmp(names[i], name) == 0)
-			return i;
-	return -1;
-}
-
-const char *
-field_name(int id)
-{
-	return id >= 0 && id < F_COUNT ? names[id] : "";
-}
-
-void
-field_list(FILE *fp, const char *prefix)
-{
-	size_t col = 0;
-
-	for (int i = 0; i < F_COUNT; i++) {
-		size_t n = strlen(names[i]);
-
-		if (col == 0) {
-			fputs(prefix, fp);
-			col = strlen(prefix);
-		} else if (col + 1 + n > 76) {
-			fprintf(fp, "\n%s", prefix);
-			col = strlen(prefix);
-		} else {
-			fputc(' ', fp);
-			col++;
-		}
-		fputs(names[i], fp);
-		col += n;
-	}
-	fputc('\n', fp);
-}
-
-int
-field_needs_analysis(int id)
-{
-	switch (id) {
-	case F_TCP_STREAM: case F_TCP_SEQ: case F_TCP_ACK:
-	case F_TCP_WINDOW_SIZE: case F_TCP_ACKS_FRAME: case F_TCP_ACK_RTT:
-	case F_TCP_BYTES_IN_FLIGHT: case F_TCP_RETRANSMISSION:
-	case F_TCP_FAST_RETRANSMISSION: case F_TCP_SPURIOUS_RETRANSMISSION:
-	case F_TCP_OUT_OF_ORDER: case F_TCP_DUPLICATE_ACK:
-	case F_TCP_LOST_SEGMENT:
-		return 1;
-	}
-	return 0;
-}
+/*
+ * A formatter writes its field's value as one field of the row, or nothing
+ * when the frame has no value for it (field_put then writes it empty).
+ */
+typedef void field_fmt(const struct field_ctx *c);
 
 static size_t
 ipv4_text(const uint8_t *a, char *out)
@@ -268,20 +169,6 @@ ip_values(const struct dissection *d, int af, enum ipf f, char *out,
 	return n;
 }
 
-/* "1", or "1,1" when tshark's tree holds the flag twice. */
-static size_t
-flag_text(unsigned count, char *out)
-{
-	size_t n = 0;
-
-	for (unsigned i = 0; i < count && i < 8; i++) {
-		if (i > 0)
-			out[n++] = ',';
-		out[n++] = '1';
-	}
-	return n;
-}
-
 static size_t
 hex16(uint16_t v, char *out)
 {
@@ -294,218 +181,581 @@ hex16(uint16_t v, char *out)
 	return 6;
 }
 
-void
-field_put(struct at_writer *w, struct field_buf *b, int id,
-    const struct frame_info *f)
+/* Text that never needs quoting (digits, dots, commas, hex). */
+static void
+put_text(const struct field_ctx *c, const char *s, size_t n)
 {
-	const struct dissection *d = f->d;
-	const struct dis_tcp *t = d->has_tcp ? &d->tcp : NULL;
-	const struct dis_udp *u = d->has_udp ? &d->udp : NULL;
-	const struct tcp_verdict *v = f->v;
-	char s[DIS_MAX_IP * 48 + NST_TEXT_MAX], *out;
-	size_t n = 0;
+	char *out = at_field(c->w, n);
 
-	switch (id) {
-	case F_FRAME_NUMBER:
-		n = num_fmt_u64(f->number, s);
-		break;
-	case F_FRAME_TIME:
-		n = nst_fmt_abs(&b->time, f->sec, f->nsec, s);
-		break;
-	case F_FRAME_TIME_EPOCH:
-		n = nst_fmt_epoch(f->sec, f->nsec, s);
-		break;
-	case F_FRAME_TIME_RELATIVE:
-		n = nst_fmt_s(f->rel_ns, s);
-		break;
-	case F_FRAME_LEN:
-		n = num_fmt_u64(f->len, s);
-		break;
-	case F_FRAME_CAP_LEN:
-		n = num_fmt_u64(f->caplen, s);
-		break;
-	case F_IP_SRC:
-		n = ip_values(d, 4, IPF_SRC, s, sizeof(s));
-		break;
-	case F_IP_DST:
-		n = ip_values(d, 4, IPF_DST, s, sizeof(s));
-		break;
-	case F_IP_PROTO:
-		n = ip_values(d, 4, IPF_PROTO, s, sizeof(s));
-		break;
-	case F_IP_LEN:
-		n = ip_values(d, 4, IPF_LEN, s, sizeof(s));
-		break;
-	case F_IP_TTL:
-		n = ip_values(d, 4, IPF_TTL, s, sizeof(s));
-		break;
-	case F_IP_HDR_LEN:
-		n = ip_values(d, 4, IPF_HDR_LEN, s, sizeof(s));
-		break;
-	case F_IPV6_SRC:
-		n = ip_values(d, 6, IPF_SRC, s, sizeof(s));
-		break;
-	case F_IPV6_DST:
-		n = ip_values(d, 6, IPF_DST, s, sizeof(s));
-		break;
-	case F_IPV6_NXT:
-		n = ip_values(d, 6, IPF_PROTO, s, sizeof(s));
-		break;
-	case F_IPV6_PLEN:
-		n = ip_values(d, 6, IPF_LEN, s, sizeof(s));
-		break;
-	case F_IPV6_HLIM:
-		n = ip_values(d, 6, IPF_TTL, s, sizeof(s));
-		break;
-	case F_COL_PROTOCOL:
-		at_put(w, d->protocol);
-		return;
-	case F_TCP_SRCPORT:
-		if (t)
-			n = num_fmt_u64(t->sport, s);
-		break;
-	case F_TCP_DSTPORT:
-		if (t)
-			n = num_fmt_u64(t->dport, s);
-		break;
-	case F_TCP_LEN:
-		if (t && t->base && !t->unanalysed)
-			n = num_fmt_u64(t->len, s);
-		break;
-	case F_TCP_SEQ_RAW:
-		if (t && t->base)
-			n = num_fmt_u64(t->seq, s);
-		break;
-	case F_TCP_ACK_RAW:
-		if (t && t->hdr)
-			n = num_fmt_u64(t->ack, s);
-		break;
-	case F_TCP_HDR_LEN:
-		if (t && t->hdr)
-			n = num_fmt_u64(t->hdr_len, s);
-		break;
-	case F_TCP_FLAGS:
-		if (t && t->hdr)
-			n = hex16(t->flags, s);
-		break;
-	case F_TCP_WINDOW_SIZE_VALUE:
-		if (t && t->hdr)
-			n = num_fmt_u64(t->win, s);
-		break;
-	case F_TCP_PAYLOAD:
-		if (t && t->full && t->len > 0 && t->payload_cap > 0) {
-			put_hex(w, t->payload, t->payload_cap);
-			return;
-		}
-		break;
-	case F_TCP_STREAM:
-		if (v)
-			n = num_fmt_u64(v->stream, s);
-		else if (f->stream >= 0)
-			n = num_fmt_u64((uint64_t)f->stream, s);
-		break;
-	case F_TCP_SEQ:
-		if (v)
-			n = num_fmt_u64(v->rel_seq, s);
-		else if (t && (t->quoted_seq || (t->unanalysed && t->base)))
-			n = num_fmt_u64(t->seq, s);
-		break;
-	case F_TCP_ACK:
-		if (v)	/* also without ACK flag: then the raw field */
-			n = num_fmt_u64(v->rel_ack, s);
-		else if (t && t->unanalysed && t->hdr)
-			n = num_fmt_u64(t->ack, s);
-		break;
-	case F_TCP_WINDOW_SIZE:
-		if (v && v->window_size >= 0)
-			n = num_fmt_u64((uint64_t)v->window_size, s);
-		else if (!v && t && t->unanalysed && t->hdr)
-			n = num_fmt_u64(t->win, s);
-		break;
-	case F_TCP_ACKS_FRAME:
-		if (v && v->acks_frame > 0)
-			n = num_fmt_u64(v->acks_frame, s);
-		break;
-	case F_TCP_ACK_RTT:
-		if (v && v->ack_rtt_ns >= 0)
-			n = nst_fmt_s(v->ack_rtt_ns, s);
-		break;
-	case F_TCP_BYTES_IN_FLIGHT:
-		if (v && v->bytes_in_flight >= 0)
-			n = num_fmt_u64((uint64_t)v->bytes_in_flight, s);
-		break;
-	case F_TCP_RETRANSMISSION:
-		if (v)
-			n = flag_text(v->retransmission, s);
-		break;
-	case F_TCP_FAST_RETRANSMISSION:
-		if (v)
-			n = flag_text(v->fast_retransmission, s);
-		break;
-	case F_TCP_SPURIOUS_RETRANSMISSION:
-		if (v)
-			n = flag_text(v->spurious_retransmission, s);
-		break;
-	case F_TCP_OUT_OF_ORDER:
-		if (v)
-			n = flag_text(v->out_of_order, s);
-		break;
-	case F_TCP_DUPLICATE_ACK:
-		if (v)
-			n = flag_text(v->duplicate_ack, s);
-		break;
-	case F_TCP_LOST_SEGMENT:
-		if (v)
-			n = flag_text(v->lost_segment, s);
-		break;
-	case F_UDP_SRCPORT:
-		if (u)
-			n = num_fmt_u64(u->sport, s);
-		break;
-	case F_UDP_DSTPORT:
-		if (u)
-			n = num_fmt_u64(u->dport, s);
-		break;
-	case F_UDP_LENGTH:
-		if (u && u->have >= 6)
-			n = num_fmt_u64(u->length, s);
-		break;
-	case F_UDP_PAYLOAD:
-		if (u && u->full && u->payload_cap > 0) {
-			put_hex(w, u->payload, u->payload_cap);
-			return;
-		}
-		break;
-	case F_ICMP_TYPE:
-		if (d->icmp_type >= 0)
-			n = num_fmt_u64((uint64_t)d->icmp_type, s);
-		break;
-	case F_ICMP_CODE:
-		if (d->icmp_code >= 0)
-			n = num_fmt_u64((uint64_t)d->icmp_code, s);
-		break;
-	case F_ICMPV6_TYPE:
-		if (d->icmp6_type >= 0)
-			n = num_fmt_u64((uint64_t)d->icmp6_type, s);
-		break;
-	case F_ICMPV6_CODE:
-		if (d->icmp6_code >= 0)
-			n = num_fmt_u64((uint64_t)d->icmp6_code, s);
-		break;
-	case F_DATA_DATA:
-		if (d->has_data) {
-			put_hex(w, d->data, d->data_len);
-			return;
-		}
-		break;
-	case F_DATA_LEN:
-		if (d->has_data)
-			n = num_fmt_u64(d->data_len, s);
-		break;
-	}
-	out = at_field(w, n);	/* digits, dots, commas: no quoting */
 	if (n > 0)		/* an empty first field: no buffer yet */
 		memcpy(out, s, n);
+}
+
+static void
+put_u64(const struct field_ctx *c, uint64_t v)
+{
+	char s[20];
+
+	put_text(c, s, num_fmt_u64(v, s));
+}
+
+/* "1", or "1,1" when tshark's tree holds the flag twice. */
+static void
+put_flag(const struct field_ctx *c, unsigned count)
+{
+	char s[16];
+	size_t n = 0;
+
+	for (unsigned i = 0; i < count && i < 8; i++) {
+		if (i > 0)
+			s[n++] = ',';
+		s[n++] = '1';
+	}
+	if (n > 0)
+		put_text(c, s, n);
+}
+
+static void
+put_ip(const struct field_ctx *c, int af, enum ipf f)
+{
+	char s[DIS_MAX_IP * 48];
+	size_t n = ip_values(c->d, af, f, s, sizeof(s));
+
+	if (n > 0)
+		put_text(c, s, n);
+}
+
+/* frame.* */
+
+static void
+put_frame_number(const struct field_ctx *c)
+{
+	put_u64(c, c->f->number);
+}
+
+static void
+put_frame_time(const struct field_ctx *c)
+{
+	char s[NST_TEXT_MAX];
+
+	put_text(c, s, nst_fmt_abs(&c->b->time, c->f->sec, c->f->nsec, s));
+}
+
+static void
+put_frame_time_epoch(const struct field_ctx *c)
+{
+	char s[NST_TEXT_MAX];
+
+	put_text(c, s, nst_fmt_epoch(c->f->sec, c->f->nsec, s));
+}
+
+static void
+put_frame_time_relative(const struct field_ctx *c)
+{
+	char s[NST_TEXT_MAX];
+
+	put_text(c, s, nst_fmt_s(c->f->rel_ns, s));
+}
+
+static void
+put_frame_len(const struct field_ctx *c)
+{
+	put_u64(c, c->f->len);
+}
+
+static void
+put_frame_cap_len(const struct field_ctx *c)
+{
+	put_u64(c, c->f->caplen);
+}
+
+/* ip.*, ipv6.*: every header of the family in the frame */
+
+static void
+put_ip_src(const struct field_ctx *c)
+{
+	put_ip(c, 4, IPF_SRC);
+}
+
+static void
+put_ip_dst(const struct field_ctx *c)
+{
+	put_ip(c, 4, IPF_DST);
+}
+
+static void
+put_ip_proto(const struct field_ctx *c)
+{
+	put_ip(c, 4, IPF_PROTO);
+}
+
+static void
+put_ip_len(const struct field_ctx *c)
+{
+	put_ip(c, 4, IPF_LEN);
+}
+
+static void
+put_ip_ttl(const struct field_ctx *c)
+{
+	put_ip(c, 4, IPF_TTL);
+}
+
+static void
+put_ip_hdr_len(const struct field_ctx *c)
+{
+	put_ip(c, 4, IPF_HDR_LEN);
+}
+
+static void
+put_ipv6_src(const struct field_ctx *c)
+{
+	put_ip(c, 6, IPF_SRC);
+}
+
+static void
+put_ipv6_dst(const struct field_ctx *c)
+{
+	put_ip(c, 6, IPF_DST);
+}
+
+static void
+put_ipv6_nxt(const struct field_ctx *c)
+{
+	put_ip(c, 6, IPF_PROTO);
+}
+
+static void
+put_ipv6_plen(const struct field_ctx *c)
+{
+	put_ip(c, 6, IPF_LEN);
+}
+
+static void
+put_ipv6_hlim(const struct field_ctx *c)
+{
+	put_ip(c, 6, IPF_TTL);
+}
+
+static void
+put_col_protocol(const struct field_ctx *c)
+{
+	at_put(c->w, c->d->protocol);
+}
+
+/* tcp.*: the header as on the wire */
+
+static void
+put_tcp_srcport(const struct field_ctx *c)
+{
+	if (c->tcp)
+		put_u64(c, c->tcp->sport);
+}
+
+static void
+put_tcp_dstport(const struct field_ctx *c)
+{
+	if (c->tcp)
+		put_u64(c, c->tcp->dport);
+}
+
+static void
+put_tcp_len(const struct field_ctx *c)
+{
+	if (c->tcp && c->tcp->base && !c->tcp->unanalysed)
+		put_u64(c, c->tcp->len);
+}
+
+static void
+put_tcp_seq_raw(const struct field_ctx *c)
+{
+	if (c->tcp && c->tcp->base)
+		put_u64(c, c->tcp->seq);
+}
+
+static void
+put_tcp_ack_raw(const struct field_ctx *c)
+{
+	if (c->tcp && c->tcp->hdr)
+		put_u64(c, c->tcp->ack);
+}
+
+static void
+put_tcp_hdr_len(const struct field_ctx *c)
+{
+	if (c->tcp && c->tcp->hdr)
+		put_u64(c, c->tcp->hdr_len);
+}
+
+static void
+put_tcp_flags(const struct field_ctx *c)
+{
+	char s[6];
+
+	if (c->tcp && c->tcp->hdr)
+		put_text(c, s, hex16(c->tcp->flags, s));
+}
+
+static void
+put_tcp_window_size_value(const struct field_ctx *c)
+{
+	if (c->tcp && c->tcp->hdr)
+		put_u64(c, c->tcp->win);
+}
+
+static void
+put_tcp_payload(const struct field_ctx *c)
+{
+	const struct dis_tcp *t = c->tcp;
+
+	if (t && t->full && t->len > 0 && t->payload_cap > 0)
+		put_hex(c->w, t->payload, t->payload_cap);
+}
+
+/* tcp.*: what the TCP analysis says */
+
+static void
+put_tcp_stream(const struct field_ctx *c)
+{
+	if (c->v)
+		put_u64(c, c->v->stream);
+	else if (c->f->stream >= 0)
+		put_u64(c, (uint64_t)c->f->stream);
+}
+
+static void
+put_tcp_seq(const struct field_ctx *c)
+{
+	const struct dis_tcp *t = c->tcp;
+
+	if (c->v)
+		put_u64(c, c->v->rel_seq);
+	else if (t && (t->quoted_seq || (t->unanalysed && t->base)))
+		put_u64(c, t->seq);
+}
+
+static void
+put_tcp_ack(const struct field_ctx *c)
+{
+	const struct dis_tcp *t = c->tcp;
+
+	if (c->v)	/* also without the ACK flag: then the raw field */
+		put_u64(c, c->v->rel_ack);
+	else if (t && t->unanalysed && t->hdr)
+		put_u64(c, t->ack);
+}
+
+static void
+put_tcp_window_size(const struct field_ctx *c)
+{
+	const struct dis_tcp *t = c->tcp;
+
+	if (c->v && c->v->window_size >= 0)
+		put_u64(c, (uint64_t)c->v->window_size);
+	else if (!c->v && t && t->unanalysed && t->hdr)
+		put_u64(c, t->win);
+}
+
+static void
+put_tcp_acks_frame(const struct field_ctx *c)
+{
+	if (c->v && c->v->acks_frame > 0)
+		put_u64(c, c->v->acks_frame);
+}
+
+static void
+put_tcp_ack_rtt(const struct field_ctx *c)
+{
+	char s[NST_TEXT_MAX];
+
+	if (c->v && c->v->ack_rtt_ns >= 0)
+		put_text(c, s, nst_fmt_s(c->v->ack_rtt_ns, s));
+}
+
+static void
+put_tcp_bytes_in_flight(const struct field_ctx *c)
+{
+	if (c->v && c->v->bytes_in_flight >= 0)
+		put_u64(c, (uint64_t)c->v->bytes_in_flight);
+}
+
+static void
+put_tcp_retransmission(const struct field_ctx *c)
+{
+	if (c->v)
+		put_flag(c, c->v->retransmission);
+}
+
+static void
+put_tcp_fast_retransmission(const struct field_ctx *c)
+{
+	if (c->v)
+		put_flag(c, c->v->fast_retransmission);
+}
+
+static void
+put_tcp_spurious_retransmission(const struct field_ctx *c)
+{
+	if (c->v)
+		put_flag(c, c->v->spurious_retransmission);
+}
+
+static void
+put_tcp_out_of_order(const struct field_ctx *c)
+{
+	if (c->v)
+		put_flag(c, c->v->out_of_order);
+}
+
+static void
+put_tcp_duplicate_ack(const struct field_ctx *c)
+{
+	if (c->v)
+		put_flag(c, c->v->duplicate_ack);
+}
+
+static void
+put_tcp_lost_segment(const struct field_ctx *c)
+{
+	if (c->v)
+		put_flag(c, c->v->lost_segment);
+}
+
+/* udp.* */
+
+static void
+put_udp_srcport(const struct field_ctx *c)
+{
+	if (c->udp)
+		put_u64(c, c->udp->sport);
+}
+
+static void
+put_udp_dstport(const struct field_ctx *c)
+{
+	if (c->udp)
+		put_u64(c, c->udp->dport);
+}
+
+static void
+put_udp_length(const struct field_ctx *c)
+{
+	if (c->udp && c->udp->have >= 6)
+		put_u64(c, c->udp->length);
+}
+
+static void
+put_udp_payload(const struct field_ctx *c)
+{
+	const struct dis_udp *u = c->udp;
+
+	if (u && u->full && u->payload_cap > 0)
+		put_hex(c->w, u->payload, u->payload_cap);
+}
+
+/* icmp.*, icmpv6.* */
+
+static void
+put_icmp_type(const struct field_ctx *c)
+{
+	if (c->d->icmp_type >= 0)
+		put_u64(c, (uint64_t)c->d->icmp_type);
+}
+
+static void
+put_icmp_code(const struct field_ctx *c)
+{
+	if (c->d->icmp_code >= 0)
+		put_u64(c, (uint64_t)c->d->icmp_code);
+}
+
+static void
+put_icmpv6_type(const struct field_ctx *c)
+{
+	if (c->d->icmp6_type >= 0)
+		put_u64(c, (uint64_t)c->d->icmp6_type);
+}
+
+static void
+put_icmpv6_code(const struct field_ctx *c)
+{
+	if (c->d->icmp6_code >= 0)
+		put_u64(c, (uint64_t)c->d->icmp6_code);
+}
+
+/* data.* */
+
+/*
+ * Whether tshark shows the payload as data.data: payload no dissector
+ * claims, and not on a segment tshark hands to no payload dissector at all,
+ * a retransmission (other than fast or spurious) or one out of order.
+ */
+static bool
+data_shown(const struct field_ctx *c)
+{
+	const struct tcp_verdict *v = c->v;
+
+	if (!c->d->has_data)
+		return false;
+	return v == NULL || !((v->retransmission > 0 &&
+	    v->fast_retransmission == 0 && v->spurious_retransmission == 0) ||
+	    v->out_of_order > 0);
+}
+
+static void
+put_data_data(const struct field_ctx *c)
+{
+	if (data_shown(c))
+		put_hex(c->w, c->d->data, c->d->data_len);
+}
+
+static void
+put_data_len(const struct field_ctx *c)
+{
+	if (data_shown(c))
+		put_u64(c, c->d->data_len);
+}
+
+/*
+ * The fields: name, what the value needs beyond the frame's dissection,
+ * formatter.  pcap2csv -e with an unknown name lists them in this order.
+ */
+static const struct field {
+	const char *name;
+	unsigned needs;
+	field_fmt *put;
+} fields[] = {
+	{ "frame.number", NEED_NONE, put_frame_number },
+	{ "frame.time", NEED_NONE, put_frame_time },
+	{ "frame.time_epoch", NEED_NONE, put_frame_time_epoch },
+	{ "frame.time_relative", NEED_NONE, put_frame_time_relative },
+	{ "frame.len", NEED_NONE, put_frame_len },
+	{ "frame.cap_len", NEED_NONE, put_frame_cap_len },
+	{ "ip.src", NEED_NONE, put_ip_src },
+	{ "ip.dst", NEED_NONE, put_ip_dst },
+	{ "ip.proto", NEED_NONE, put_ip_proto },
+	{ "ip.len", NEED_NONE, put_ip_len },
+	{ "ip.ttl", NEED_NONE, put_ip_ttl },
+	{ "ip.hdr_len", NEED_NONE, put_ip_hdr_len },
+	{ "ipv6.src", NEED_NONE, put_ipv6_src },
+	{ "ipv6.dst", NEED_NONE, put_ipv6_dst },
+	{ "ipv6.nxt", NEED_NONE, put_ipv6_nxt },
+	{ "ipv6.plen", NEED_NONE, put_ipv6_plen },
+	{ "ipv6.hlim", NEED_NONE, put_ipv6_hlim },
+	{ "_ws.col.Protocol", NEED_NONE, put_col_protocol },
+	{ "tcp.srcport", NEED_NONE, put_tcp_srcport },
+	{ "tcp.dstport", NEED_NONE, put_tcp_dstport },
+	{ "tcp.stream", NEED_TCPA, put_tcp_stream },
+	{ "tcp.len", NEED_NONE, put_tcp_len },
+	{ "tcp.seq", NEED_TCPA, put_tcp_seq },
+	{ "tcp.seq_raw", NEED_NONE, put_tcp_seq_raw },
+	{ "tcp.ack", NEED_TCPA, put_tcp_ack },
+	{ "tcp.ack_raw", NEED_NONE, put_tcp_ack_raw },
+	{ "tcp.hdr_len", NEED_NONE, put_tcp_hdr_len },
+	{ "tcp.flags", NEED_NONE, put_tcp_flags },
+	{ "tcp.window_size_value", NEED_NONE, put_tcp_window_size_value },
+	{ "tcp.window_size", NEED_TCPA, put_tcp_window_size },
+	{ "tcp.payload", NEED_NONE, put_tcp_payload },
+	{ "tcp.analysis.acks_frame", NEED_TCPA, put_tcp_acks_frame },
+	{ "tcp.analysis.ack_rtt", NEED_TCPA, put_tcp_ack_rtt },
+	{ "tcp.analysis.bytes_in_flight", NEED_TCPA, put_tcp_bytes_in_flight },
+	{ "tcp.analysis.retransmission", NEED_TCPA, put_tcp_retransmission },
+	{ "tcp.analysis.fast_retransmission", NEED_TCPA,
+	    put_tcp_fast_retransmission },
+	{ "tcp.analysis.spurious_retransmission", NEED_TCPA,
+	    put_tcp_spurious_retransmission },
+	{ "tcp.analysis.out_of_order", NEED_TCPA, put_tcp_out_of_order },
+	{ "tcp.analysis.duplicate_ack", NEED_TCPA, put_tcp_duplicate_ack },
+	{ "tcp.analysis.lost_segment", NEED_TCPA, put_tcp_lost_segment },
+	{ "udp.srcport", NEED_NONE, put_udp_srcport },
+	{ "udp.dstport", NEED_NONE, put_udp_dstport },
+	{ "udp.length", NEED_NONE, put_udp_length },
+	{ "udp.payload", NEED_NONE, put_udp_payload },
+	{ "icmp.type", NEED_NONE, put_icmp_type },
+	{ "icmp.code", NEED_NONE, put_icmp_code },
+	{ "icmpv6.type", NEED_NONE, put_icmpv6_type },
+	{ "icmpv6.code", NEED_NONE, put_icmpv6_code },
+	{ "data.data", NEED_DATA, put_data_data },
+	{ "data.len", NEED_DATA, put_data_len },
+};
+
+#define NFIELDS ((int)(sizeof(fields) / sizeof(fields[0])))
+
+int
+field_lookup(const char *name)
+{
+	for (int i = 0; i < NFIELDS; i++)
+		if (strcmp(fields[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+field_name(int id)
+{
+	return id >= 0 && id < NFIELDS ? fields[id].name : "";
+}
+
+int
+field_count(void)
+{
+	return NFIELDS;
+}
+
+void
+field_list(FILE *fp, const char *prefix)
+{
+	size_t col = 0;
+
+	for (int i = 0; i < NFIELDS; i++) {
+		size_t n = strlen(fields[i].name);
+
+		if (col == 0) {
+			fputs(prefix, fp);
+			col = strlen(prefix);
+		} else if (col + 1 + n > 76) {
+			fprintf(fp, "\n%s", prefix);
+			col = strlen(prefix);
+		} else {
+			fputc(' ', fp);
+			col++;
+		}
+		fputs(fields[i].name, fp);
+		col += n;
+	}
+	fputc('\n', fp);
+}
+
+bool
+field_needs_analysis(const int *ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] >= 0 && ids[i] < NFIELDS &&
+		    (fields[ids[i]].needs & (NEED_TCPA | NEED_DATA)) != 0)
+			return true;
+	return false;
+}
+
+void
+field_put(struct at_writer *w, struct field_buf *b, const int *ids,
+    size_t n, const struct frame_info *f)
+{
+	const struct dissection *d = f->d;
+	struct field_ctx c = {
+		.w = w, .b = b, .f = f, .d = d,
+		.tcp = d->has_tcp ? &d->tcp : NULL,
+		.udp = d->has_udp ? &d->udp : NULL,
+		.v = f->v,
+	};
+
+	for (size_t i = 0; i < n; i++) {
+		size_t before = w->ncol;
+
+		if (ids[i] >= 0 && ids[i] < NFIELDS)
+			fields[ids[i]].put(&c);
+		if (w->ncol == before)
+			at_field(w, 0);		/* no value: empty */
+	}
 }
 
 /* The TCP segment of a dissected frame, as the TCP analysis takes it. */
@@ -542,7 +792,7 @@ tcp_seg_of(struct tcp_seg *s, const struct dissection *d,
 }
 
 void
-field_analyse(struct tcp_table *t, struct dissection *d,
+field_analyse(struct tcp_table *t, const struct dissection *d,
     struct frame_info *fi, struct tcp_verdict *v)
 {
 	struct tcp_seg seg;
@@ -559,13 +809,5 @@ field_analyse(struct tcp_table *t, struct dissection *d,
 		tcp_seg_of(&seg, d, fi);
 		tcp_analyze(t, &seg, v);
 		fi->v = v;
-		/*
-		 * tshark hands no retransmitted (other than fast or spurious)
-		 * or out-of-order segment to a payload dissector, so it shows
-		 * no data.data for them.
-		 */
-		if ((v->retransmission > 0 && v->fast_retransmission == 0 &&
-		    v->spurious_retransmission == 0) || v->out_of_order > 0)
-			d->has_data = false;
 	}
 }

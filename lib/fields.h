@@ -1,10 +1,15 @@
 /*
- * fields.h: the tshark field names pcap2csv knows, and their values for one
- * frame formatted byte for byte as `tshark -T fields` (4.0) prints them.
+ * fields.h: the tshark fields pcap2csv knows, and their values for one frame
+ * formatted byte for byte as `tshark -T fields` (4.0) prints them.
+ *
+ * All knowledge of a field is one row of the table in fields.c: its name,
+ * what its value needs beyond the dissection of its frame, and the function
+ * that formats it.  Adding a field is adding a row and its formatter.
  */
 #ifndef MPTK_FIELDS_H
 #define MPTK_FIELDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,12 +21,20 @@
 
 /* Looks a field name up: its id (>= 0) or -1 if unknown. */
 int field_lookup(const char *name);
+/* The name of field `id`; "" when there is no such field. */
 const char *field_name(int id);
-/* Writes every known name, `per_line` to a line, each line prefixed. */
+/* The number of fields: ids are 0 to field_count() - 1. */
+int field_count(void);
+/* Writes every known name, lines of at most 76 columns, each prefixed. */
 void field_list(FILE *fp, const char *prefix);
 
-/* Whether any of the fields needs tcp_analyze()'s verdict. */
-int field_needs_analysis(int id);
+/*
+ * Whether any of the fields needs the TCP analysis (field_analyse() on
+ * every frame): for tcp.analysis.*, tcp.stream and the relative numbers, and
+ * for data.*, since tshark hands a retransmitted or out-of-order segment to
+ * no payload dissector.
+ */
+bool field_needs_analysis(const int *ids, size_t n);
 
 /* Everything the values of one frame come from. */
 struct frame_info {
@@ -43,14 +56,14 @@ struct field_buf {
 /*
  * Runs the TCP analysis on frame fi's segment, if it has one, as tshark
  * does: sets fi->v = v (analysed) or fi->stream (a header tshark numbers but
- * does not analyse), and clears d->has_data where tshark shows no data.data.
- * Every segment goes through it, shown or not, as with tshark -Y.
+ * does not analyse).  Every segment goes through it, shown or not, as with
+ * tshark -Y.
  */
-void field_analyse(struct tcp_table *t, struct dissection *d,
+void field_analyse(struct tcp_table *t, const struct dissection *d,
     struct frame_info *fi, struct tcp_verdict *v);
 
-/* Appends the value of field `id` for frame `f` as one field of w's row. */
-void field_put(struct at_writer *w, struct field_buf *b, int id,
-    const struct frame_info *f);
+/* Appends the values of the n fields `ids` of frame f to w's row. */
+void field_put(struct at_writer *w, struct field_buf *b, const int *ids,
+    size_t n, const struct frame_info *f);
 
 #endif

@@ -124,7 +124,7 @@ is "$?" 1 "not a capture file: exit 1"
 if command -v tshark >/dev/null 2>&1; then
 	for f in "$TMP"/eth.pcap "$TMP"/eth.pcapng "$TMP"/sll2.pcap "$TMP"/null.pcap "$TMP"/raw.pcap; do
 		# shellcheck disable=SC2086
-		out=$("$TOP/tests/tshark-compare.sh" -a "$f" ${F//-e /} tcp.stream tcp.seq tcp.ack tcp.window_size tcp.analysis.bytes_in_flight tcp.hdr_len frame.time frame.time_epoch)
+		out=$(PCAP2CSV=$BIN/pcap2csv "$TOP/tests/tshark-compare.sh" -a "$f" ${F//-e /} tcp.stream tcp.seq tcp.ack tcp.window_size tcp.analysis.bytes_in_flight tcp.hdr_len frame.time frame.time_epoch)
 		ok $? "$(basename "$f"): tshark agrees ($(printf '%s\n' "$out" | tail -1 | sed 's/.*: cells/cells/'))"
 	done
 else

@@ -84,13 +84,11 @@ tsh() {
 	tshark "$@" 2>/dev/null
 }
 
-# pcap2csv's default fields (DESIGN.md): what the analysis filters read.
-PCAP2CSV_FIELDS="frame.number frame.time ip.src ip.dst _ws.col.Protocol
-frame.len tcp.analysis.acks_frame tcp.seq_raw tcp.len tcp.analysis.ack_rtt
-tcp.srcport tcp.dstport tcp.analysis.bytes_in_flight
-tcp.analysis.retransmission tcp.analysis.fast_retransmission
-tcp.analysis.out_of_order tcp.payload frame.time_epoch tcp.stream
-tcp.ack_raw tcp.flags"
+# pcap2csv_fields: pcap2csv's default fields, one per line, read from its own
+# header line on an empty capture: the list lives in pcap2csv only.
+pcap2csv_fields() {
+	"$TOOLS/pcapgen" empty - | "$BIN/pcap2csv" | tr '@' '\n'
+}
 
 # tshark_fields CAPTURE FIELD...: tshark's '@' rows of those fields, header first
 tshark_fields() {
@@ -102,8 +100,11 @@ tshark_fields() {
 
 # tshark_rows CAPTURE: from tshark, the rows pcap2csv prints by default
 tshark_rows() {
+	local fields
+	fields=$(pcap2csv_fields) && [ -n "$fields" ] ||
+	    { echo "tap.sh: no default field list from pcap2csv" >&2; return 1; }
 	# shellcheck disable=SC2086
-	tshark_fields "$1" $PCAP2CSV_FIELDS
+	tshark_fields "$1" $fields
 }
 
 # What seqjoin reads of a capture, as tshark fields (pcap2csv's default list

@@ -4,7 +4,9 @@
 # run.  The capture is the redundant experiment's r2-bbr-3p.pcap repeated
 # COPIES times (default 28: 308,448 packets) by tests/tools/pcapgen, each
 # copy later in time and on new TCP ports; without the shared captures,
-# pcapgen's synthetic capture repeated instead.  Prints both times, the
+# pcapgen's synthetic capture repeated instead.  The fields are pcap2csv's
+# default list (read from its header line), or FIELDS (names separated by
+# spaces) when set, e.g. the lab's 17.  Prints both times, the
 # throughput ratio, both peak RSS figures, and pcap2csv's peak RSS on a
 # capture half as long, to show memory does not grow with length.
 # Run by hand (make tools first); never by make check.
@@ -30,12 +32,9 @@ fi
 "$gen" repeat "$seed" "$tmp/big.pcap" "$copies"
 "$gen" repeat "$seed" "$tmp/half.pcap" $((copies / 2))
 
-fields="-e frame.number -e frame.time -e ip.src -e ip.dst -e _ws.col.Protocol
--e frame.len -e tcp.analysis.acks_frame -e tcp.seq_raw -e tcp.len
--e tcp.analysis.ack_rtt -e tcp.srcport -e tcp.dstport
--e tcp.analysis.bytes_in_flight -e tcp.analysis.retransmission
--e tcp.analysis.fast_retransmission -e tcp.analysis.out_of_order
--e tcp.payload -e frame.time_epoch -e tcp.stream -e tcp.ack_raw -e tcp.flags"
+names=${FIELDS:-$("$gen" empty - | "$p2c" | tr '@' ' ')}
+fields=
+for f in $names; do fields="$fields -e $f"; done
 
 # run NAME CMD...: wall seconds, peak RSS (kB) and CPU seconds of CMD, its
 # output kept in $tmp/NAME.out for the comparison
@@ -62,10 +61,11 @@ cmp -s "$tmp/tshark.out" "$tmp/pcap2csv.out" && same=yes
 
 awk -v f="$frames" -v hf="$halfframes" -v ts="$t_secs" -v tr="$t_rss" \
     -v ps="$p_secs" -v pr="$p_rss" -v hs="$h_secs" -v hr="$h_rss" \
-    -v tc="$t_cpu" -v pc="$p_cpu" -v same="$same" 'BEGIN {
+    -v tc="$t_cpu" -v pc="$p_cpu" -v same="$same" \
+    -v nf="$(echo $names | wc -w)" 'BEGIN {
 	if (ps <= 0) ps = 0.01
 	if (ts <= 0) ts = 0.01
-	printf "capture: %d packets (and %d for the half run)\n", f, hf
+	printf "capture: %d packets (and %d for the half run), %d fields\n", f, hf, nf
 	printf "tshark:   %8.2f s  %10.0f packets/s  peak RSS %7.1f MB\n", ts, f / ts, tr / 1024
 	printf "pcap2csv: %8.2f s  %10.0f packets/s  peak RSS %7.1f MB\n", ps, f / ps, pr / 1024
 	if (pc <= 0) pc = 0.01

@@ -5,6 +5,19 @@
  *                                  with link type en10mb, sll, sll2, raw,
  *                                  ipv4, null or loop; OUT is pcap
  *   pcapgen synth-ng OUT           the Ethernet frames as pcapng
+ *   pcapgen empty OUT              a pcap file header and no frame (OUT -
+ *                                  is standard output)
+ *   pcapgen synth-multi OUT        pcapng as dumpcap writes it capturing
+ *                                  several interfaces: the frames on
+ *                                  Ethernet, Linux cooked v2 and raw IP
+ *                                  interfaces with different time stamp
+ *                                  resolutions, then a big-endian section
+ *                                  with BSD loopback and Ethernet ones
+ *   pcapgen synth-late OUT         pcapng whose second interface, of
+ *                                  another link type, is described only
+ *                                  after frames of the first; and one
+ *                                  more frame, an ICMP error quoting a
+ *                                  whole UDP datagram
  *   pcapgen repeat IN OUT COPIES   IN COPIES times, each copy after the
  *                                  previous in time and with its TCP
  *                                  ports moved by the copy's index, so
@@ -224,6 +237,18 @@ ip_packet(int i, struct frame *ip, unsigned *type)
 		}
 		ipv4(ip, "10.9.9.9", "10.0.0.1", 1, 0, &l4);
 		return 1;
+	case 15:	/* port unreachable quoting a whole datagram, as
+			 * Linux does (only in synth-late) */
+		udp(&in, 1234, 4323, "whole");
+		put8(&l4, 3); put8(&l4, 3); put16(&l4, 0); put32(&l4, 0);
+		{
+			struct frame q = { .n = 0 };
+
+			ipv4(&q, "10.0.0.1", "10.0.0.3", 17, 0, &in);
+			put(&l4, q.b, q.n);
+		}
+		ipv4(ip, "10.0.0.3", "10.0.0.1", 1, 0, &l4);
+		return 1;
 	default:
 		return 0;
 	}
@@ -407,6 +432,267 @@ synth_ng(const char *out)
 		err(1, "%s", out);
 }
 
+/*
+ * pcapng in either byte order, for the files libpcap refuses: blocks are
+ * built in b and written by ng_block().
+ */
+struct ngw {
+	FILE *fp;
+	bool be;		/* this section big-endian */
+};
+
+static void
+ng16(struct ngw *w, struct frame *f, unsigned v)
+{
+	uint16_t x = (uint16_t)v;
+
+	if (w->be)
+		put16(f, v);
+	else
+		put(f, &x, 2);	/* little-endian here */
+}
+
+static void
+ng32(struct ngw *w, struct frame *f, uint32_t v)
+{
+	if (w->be)
+		put32(f, v);
+	else
+		put(f, &v, 4);
+}
+
+static void
+ng_block(struct ngw *w, uint32_t type, struct frame *body)
+{
+	struct frame head = { .n = 0 }, tail = { .n = 0 };
+
+	while (body->n % 4)
+		put8(body, 0);
+	ng32(w, &head, type);
+	ng32(w, &head, (uint32_t)(12 + body->n));
+	ng32(w, &tail, (uint32_t)(12 + body->n));
+	fwrite(head.b, 1, head.n, w->fp);
+	fwrite(body->b, 1, body->n, w->fp);
+	fwrite(tail.b, 1, tail.n, w->fp);
+}
+
+/* An option: code, length, value padded to 4 bytes. */
+static void
+ng_opt(struct ngw *w, struct frame *f, unsigned code, const void *v,
+    size_t n)
+{
+	ng16(w, f, code);
+	ng16(w, f, (unsigned)n);
+	put(f, v, n);
+	while (f->n % 4)
+		put8(f, 0);
+}
+
+static void
+ng_section(struct ngw *w, bool be)
+{
+	struct frame b = { .n = 0 };
+
+	w->be = be;
+	ng32(w, &b, 0x1a2b3c4d);
+	ng16(w, &b, 1);
+	ng16(w, &b, 0);
+	ng32(w, &b, 0xffffffff);	/* section length unknown */
+	ng32(w, &b, 0xffffffff);
+	ng_opt(w, &b, 4, "pcapgen", 7);	/* shb_userappl */
+	ng16(w, &b, 0);
+	ng16(w, &b, 0);
+	ng_block(w, 0x0a0d0d0a, &b);
+}
+
+/* tsresol: if_tsresol's byte, or -1 for none (microseconds). */
+static void
+ng_interface(struct ngw *w, unsigned linktype, uint32_t snaplen,
+    int tsresol, int64_t tsoffset, const char *name)
+{
+	struct frame b = { .n = 0 };
+
+	ng16(w, &b, linktype);
+	ng16(w, &b, 0);
+	ng32(w, &b, snaplen);
+	ng_opt(w, &b, 2, name, strlen(name));	/* if_name */
+	if (tsresol >= 0) {
+		uint8_t r = (uint8_t)tsresol;
+
+		ng_opt(w, &b, 9, &r, 1);
+	}
+	if (tsoffset != 0) {
+		struct frame o = { .n = 0 };
+
+		ng32(w, &o, (uint32_t)((uint64_t)tsoffset >> 32));
+		ng32(w, &o, (uint32_t)tsoffset);
+		if (!w->be) {	/* a 64-bit value: low word first */
+			o.n = 0;
+			ng32(w, &o, (uint32_t)tsoffset);
+			ng32(w, &o, (uint32_t)((uint64_t)tsoffset >> 32));
+		}
+		ng_opt(w, &b, 14, o.b, 8);
+	}
+	ng16(w, &b, 0);
+	ng16(w, &b, 0);
+	ng_block(w, 1, &b);
+}
+
+/*
+ * An enhanced packet block of interface id: the frame at `us`
+ * microseconds after T0, in units of the interface's tsresol, with an
+ * epb_flags option (inbound).
+ */
+static void
+ng_packet(struct ngw *w, uint32_t id, int tsresol, int64_t tsoffset,
+    uint64_t us, const struct frame *f)
+{
+	struct frame b = { .n = 0 };
+	struct frame flags = { .n = 0 };
+	uint64_t t = (uint64_t)(T0 - tsoffset) * 1000000 + us, ts;
+
+	if (tsresol < 0)
+		ts = t;
+	else if (tsresol & 0x80)	/* 2^-n s: exact for whole us only */
+		ts = (t / 1000000 << (tsresol & 0x7f)) +
+		    ((t % 1000000) << (tsresol & 0x7f)) / 1000000;
+	else if (tsresol >= 6) {
+		ts = t;
+		for (int i = 6; i < tsresol; i++)
+			ts *= 10;
+	} else {
+		ts = t;
+		for (int i = tsresol; i < 6; i++)
+			ts /= 10;
+	}
+	ng32(w, &b, id);
+	ng32(w, &b, (uint32_t)(ts >> 32));
+	ng32(w, &b, (uint32_t)ts);
+	ng32(w, &b, (uint32_t)f->n);
+	ng32(w, &b, (uint32_t)f->n);
+	put(&b, f->b, f->n);
+	while (b.n % 4)
+		put8(&b, 0);
+	ng32(w, &flags, 1);
+	ng_opt(w, &b, 2, flags.b, 4);	/* epb_flags: inbound */
+	ng16(w, &b, 0);
+	ng16(w, &b, 0);
+	ng_block(w, 6, &b);
+}
+
+/*
+ * Blocks a reader must skip: name resolution and interface statistics.
+ * (Not a custom block: tshark shows one as a frame, libpcap skips it.)
+ */
+static void
+ng_other_blocks(struct ngw *w)
+{
+	struct frame b = { .n = 0 };
+
+	ng16(w, &b, 1);		/* nrb_record_ipv4 */
+	ng16(w, &b, 12);
+	put32(&b, 0x0a000001);
+	put(&b, "a.test\0\0", 8);
+	ng16(w, &b, 0);		/* nrb_record_end */
+	ng16(w, &b, 0);
+	ng_block(w, 4, &b);
+	b.n = 0;
+	ng32(w, &b, 0);		/* interface 0 */
+	ng32(w, &b, 0);		/* time stamp */
+	ng32(w, &b, 0);
+	ng_block(w, 5, &b);
+}
+
+struct ng_if {
+	int dlt;		/* for synth_frame */
+	unsigned linktype;	/* in the file */
+	uint32_t snaplen;
+	int tsresol;
+	int64_t tsoffset;
+	const char *name;
+};
+
+/*
+ * A section of n interfaces, then the synthetic frames i, each on every
+ * interface in turn, one every ms from *us on (a ms passes also where an
+ * interface has no frame i).
+ */
+static void
+ng_synth_section(struct ngw *w, bool be, const struct ng_if *ifs, size_t n,
+    bool other_blocks, uint64_t *us)
+{
+	struct frame f;
+
+	ng_section(w, be);
+	for (size_t k = 0; k < n; k++)
+		ng_interface(w, ifs[k].linktype, ifs[k].snaplen,
+		    ifs[k].tsresol, ifs[k].tsoffset, ifs[k].name);
+	if (other_blocks)
+		ng_other_blocks(w);
+	for (int i = 0; i < 15; i++)
+		for (uint32_t k = 0; k < n; k++, *us += 1000)
+			if (synth_frame(ifs[k].dlt, i, &f) > 0)
+				ng_packet(w, k, ifs[k].tsresol,
+				    ifs[k].tsoffset, *us, &f);
+}
+
+static void
+synth_multi(const char *out)
+{
+	static const struct ng_if first[] = {
+		{ DLT_EN10MB, 1, 65535, -1, 0, "eth0" },
+		{ 276, 276, 262144, 9, 0, "any" },
+		{ DLT_RAW, 101, 0, 0x94, 0, "tun0" },	/* 2^-20 s */
+	}, second[] = {
+		{ DLT_LOOP, 108, 262144, 3, 0, "lo0" },
+		{ DLT_EN10MB, 1, 262144, 6, 3600, "em0" },
+	};
+	struct ngw w = { .fp = fopen(out, "wb") };
+	uint64_t us = 100;
+
+	if (w.fp == NULL)
+		err(1, "%s", out);
+	ng_synth_section(&w, false, first, 3, true, &us);
+	ng_synth_section(&w, true, second, 2, false, &us);
+	if (fclose(w.fp) != 0)
+		err(1, "%s", out);
+}
+
+static void
+synth_late(const char *out)
+{
+	struct ngw w = { .fp = fopen(out, "wb") };
+	struct frame f;
+	uint64_t us = 100;
+
+	if (w.fp == NULL)
+		err(1, "%s", out);
+	ng_section(&w, false);
+	ng_interface(&w, 1, 262144, -1, 0, "eth0");
+	for (int i = 0; i < 4; i++, us += 1000)
+		if (synth_frame(DLT_EN10MB, i, &f) > 0)
+			ng_packet(&w, 0, -1, 0, us, &f);
+	ng_interface(&w, 276, 262144, 9, 0, "any");
+	for (int i = 4; i < 16; i++)
+		for (uint32_t k = 0; k < 2; k++, us += 1000)
+			if (synth_frame(k == 0 ? DLT_EN10MB : 276, i, &f) > 0)
+				ng_packet(&w, k, k == 0 ? -1 : 9, 0, us, &f);
+	if (fclose(w.fp) != 0)
+		err(1, "%s", out);
+}
+
+static void
+empty(const char *out)
+{
+	pcap_t *p = pcap_open_dead(DLT_EN10MB, 262144);
+	pcap_dumper_t *d;
+
+	if (p == NULL || (d = pcap_dump_open(p, out)) == NULL)
+		errx(1, "%s: %s", out, p ? pcap_geterr(p) : "pcap_open_dead");
+	pcap_dump_close(d);
+	pcap_close(p);
+}
+
 static void
 repeat(const char *in, const char *out, long copies)
 {
@@ -474,10 +760,17 @@ main(int argc, char **argv)
 		synth(linktype(argv[2]), argv[3]);
 	else if (argc == 3 && strcmp(argv[1], "synth-ng") == 0)
 		synth_ng(argv[2]);
+	else if (argc == 3 && strcmp(argv[1], "empty") == 0)
+		empty(argv[2]);
+	else if (argc == 3 && strcmp(argv[1], "synth-multi") == 0)
+		synth_multi(argv[2]);
+	else if (argc == 3 && strcmp(argv[1], "synth-late") == 0)
+		synth_late(argv[2]);
 	else if (argc == 5 && strcmp(argv[1], "repeat") == 0)
 		repeat(argv[2], argv[3], strtol(argv[4], NULL, 10));
 	else
 		errx(2, "usage: pcapgen synth LINKTYPE OUT | synth-ng OUT | "
+		    "empty OUT | synth-multi OUT | synth-late OUT | "
 		    "repeat IN OUT COPIES");
 	return 0;
 }
