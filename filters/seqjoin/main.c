@@ -32,9 +32,6 @@ static const char options[] =
     "  --at HOST    where the capture was taken, client or server, where\n"
     "               neither handshake nor TTL tells\n";
 
-#define PATHS_MAX	1024	/* paths named in advance: a matrix this size
-				 * is far beyond any experiment */
-
 int
 get_time(const struct at_reader *r, int col, int64_t *ns)
 {

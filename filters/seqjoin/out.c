@@ -40,7 +40,12 @@ port_wanted(const struct seqjoin *sj, unsigned port)
 struct path *
 path_add(struct seqjoin *sj, unsigned port, int sub, const char *label)
 {
-	struct path *p = ecalloc(1, sizeof(*p));
+	struct path *p;
+
+	if (sj->npaths == PATHS_MAX)
+		errx(EXIT_DATA, "more than %d paths: not a multi-path run? "
+		    "(-p or -L name the paths)", PATHS_MAX);
+	p = ecalloc(1, sizeof(*p));
 
 	p->port = port;
 	p->sub = sub;
@@ -112,6 +117,9 @@ put_header(struct seqjoin *sj)
 	end_line(sj);
 }
 
+static void put_line(struct seqjoin *sj, enum dir d,
+    const struct join_line *l);
+
 void
 write_header(struct seqjoin *sj)
 {
@@ -121,6 +129,13 @@ write_header(struct seqjoin *sj)
 		qsort(sj->paths, sj->npaths, sizeof(*sj->paths), by_port);
 	put_header(sj);
 	sj->header_done = true;
+	for (size_t i = 0; i < sj->nheld; i++) {
+		put_line(sj, sj->held[i].d, &sj->held[i].line);
+		free((void *)sj->held[i].line.cells);
+	}
+	free(sj->held);
+	sj->held = NULL;
+	sj->nheld = 0;
 	if (at_flush(&sj->w) != 0)
 		err(EXIT_DATA, "stdout");
 }
@@ -184,13 +199,8 @@ put_cell(struct seqjoin *sj, const struct path *p, enum dir d,
 
 /* lib/join hands over a line of direction d. */
 static void
-on_line(void *ctx, const struct join_line *l)
+put_line(struct seqjoin *sj, enum dir d, const struct join_line *l)
 {
-	const struct line_ctx *lc = ctx;
-	struct seqjoin *sj = lc->sj;
-	enum dir d = lc->d;
-
-	write_header(sj);
 	sj->at_fixed[d] = true;
 	at_put(&sj->w, dir_name(d));
 	at_put(&sj->w, at_name(sj->at[d]));
@@ -204,10 +214,35 @@ on_line(void *ctx, const struct join_line *l)
 	for (size_t i = 0; i < sj->npaths; i++) {
 		const struct path *p = sj->paths[i];
 
-		put_cell(sj, p, d, p->jcol[d] != SIZE_MAX ?
+		put_cell(sj, p, d, p->jcol[d] < l->ncols ?
 		    &l->cells[p->jcol[d]] : NULL);
 	}
 	end_line(sj);
+}
+
+/*
+ * lib/join hands over a line of direction d.  Before the columns are known
+ * only a copy that is no other's comes out (late, or born apart): it waits,
+ * so that it does not fix the columns early.
+ */
+static void
+on_line(void *ctx, const struct join_line *l)
+{
+	const struct line_ctx *lc = ctx;
+	struct seqjoin *sj = lc->sj;
+	struct held_line *h;
+
+	if (sj->header_done) {
+		put_line(sj, lc->d, l);
+		return;
+	}
+	sj->held = ereallocarray(sj->held, sj->nheld + 1, sizeof(*sj->held));
+	h = &sj->held[sj->nheld++];
+	h->d = lc->d;
+	h->line = *l;
+	h->line.cells = ereallocarray(NULL, l->ncols ? l->ncols : 1,
+	    sizeof(*l->cells));
+	memcpy((void *)h->line.cells, l->cells, l->ncols * sizeof(*l->cells));
 }
 
 /* The join of direction d, made on its first record. */

@@ -86,6 +86,14 @@ struct tcp_reader;
 struct udp_reader;
 struct seqjoin;
 
+#define PATHS_MAX	1024	/* a matrix this size is beyond any experiment */
+
+/* A line that waits for the header. */
+struct held_line {
+	enum dir d;
+	struct join_line line;	/* its own copy of the cells */
+};
+
 /* What lib/join's output callback needs back: the program, a direction. */
 struct line_ctx {
 	struct seqjoin *sj;
@@ -108,6 +116,8 @@ struct seqjoin {
 	size_t npaths, pathcap;
 	struct path *byport[65536];	/* paths without an MPTCP id */
 	bool header_done;
+	struct held_line *held;
+	size_t nheld;
 	/* per direction */
 	struct join *join[2];
 	struct line_ctx line_ctx[2];
