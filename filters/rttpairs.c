@@ -529,7 +529,16 @@ print_dir(struct run *R, struct acc *A, int d, uint64_t lo,
 {
 	struct dirstat *ds = &A->d[d];
 	uint64_t sent = records_sent(ds, lo);
+	size_t members = 0;
 
+	for (size_t a = 0; a < R->npaths; a++)
+		members += belongs(R, d, a);
+	if (members == 0) {
+		if (start == NULL)
+			warnx("%s: %" PRIu64 " lines, but no path has a value "
+			    "on any of them: no rows", dir_names[d], ds->lines);
+		return;
+	}
 	decide_metric(R, d);
 	for (size_t a = 0; a < R->npaths; a++)
 		if (belongs(R, d, a)) {

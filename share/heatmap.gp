@@ -117,7 +117,7 @@ do for [b = 1:nblocks] {
 		using (j - 2):0:(upper(j) ? 0.5 : 1/0):(0.5) \
 		with boxxyerror fs pattern 4 transparent border rgb '#b0b0b0' lc rgb '#b0b0b0', \
 	     for [j = 2:n + 1] in index (b - 1) every ::1 \
-		using (j - 2):0:(upper(j) ? 'no data' : '') \
+		using (j - 2):0:(upper(j) && !valid(j) ? 'no data' : '') \
 		with labels textcolor rgb '#707070' font ',11', \
 	     for [j = 2:n + 1] in index (b - 1) every ::1 \
 		using (j - 2):0:(valid(j) ? 0.5 : 1/0):(0.5):(val(j)) \
