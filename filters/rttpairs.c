@@ -171,7 +171,7 @@ path_column(const char *name, size_t *prefix)
 static int
 find_paths(struct at_reader *r, struct run *R)
 {
-	size_t ncols = at_ncols(r), n = 0;
+	size_t ncols = at_ncols(r), n = 0, nmetric = 0;
 	int *map[4];
 
 	R->names = ecalloc(ncols, sizeof(*R->names));
@@ -181,7 +181,8 @@ find_paths(struct at_reader *r, struct run *R)
 	R->c.retx = emalloc(ncols * sizeof(int));
 	map[0] = R->c.time, map[1] = R->c.rtt, map[2] = R->c.owd;
 	map[3] = R->c.retx;
-	/* Paths first, by their metric columns; then their other columns. */
+	/* Paths first, by their metric columns; then their other columns.
+	 * Past the bound, only count the columns (the search is quadratic). */
 	for (size_t c = 0; c < ncols; c++) {
 		const char *name = at_colname(r, c);
 		size_t pre, p;
@@ -189,6 +190,11 @@ find_paths(struct at_reader *r, struct run *R)
 
 		if (k != 1 && k != 2)
 			continue;
+		if (n > MAX_PATHS) {
+			nmetric++;
+			continue;
+		}
+		nmetric++;
 		for (p = 0; p < n; p++)
 			if (strlen(R->names[p]) == pre &&
 			    strncmp(R->names[p], name, pre) == 0)
@@ -207,9 +213,9 @@ find_paths(struct at_reader *r, struct run *R)
 		return -1;
 	}
 	if (n > MAX_PATHS) {
-		at_warn_header(r, "%zu paths: at most %d (a row for every pair "
-		    "of paths would be %zu rows)", n, MAX_PATHS,
-		    n * (n + 1) / 2);
+		at_warn_header(r, "more than %d paths (%zu <path>.rtt and .owd "
+		    "columns): rttpairs prints a row for every pair of paths",
+		    MAX_PATHS, nmetric);
 		return -1;
 	}
 	for (size_t c = 0; c < ncols; c++) {
