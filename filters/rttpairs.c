@@ -239,10 +239,8 @@ find_paths(struct at_reader *r, struct run *R)
 		    R->c.seq < 0 ? "seq" : "born");
 		return -1;
 	}
-	if (R->c.dir < 0)
-		at_warn_header(r, "no dir column (seqjoin's output before "
-		    "directions): all lines are one direction of unknown "
-		    "vantage");
+	/* Without dir (seqjoin's output before directions): one direction
+	 * of unknown vantage, which -m auto says when it picks the metric. */
 	return 0;
 }
 
@@ -362,12 +360,7 @@ decide_metric(struct run *R, int d)
 			warnx("%s: vantage unknown and no rtt values: owd, a "
 			    "one-way delay only if the capture was taken at "
 			    "the receiver", dn);
-	} else if (at == AT_UNKNOWN)
-		warnx("%s: -m %s: vantage unknown: %s", dn, metric_names[m],
-		    m == M_RTT ? "a path round trip only if the capture was "
-		    "taken at the sender" : "a one-way delay only if the "
-		    "capture was taken at the receiver");
-	else if (m == M_RTT && at == AT_RECEIVER)
+	} else if (m == M_RTT && at == AT_RECEIVER)
 		warnx("%s: -m rtt: the capture is at the receiver, which "
 		    "sees only its own ACK delay, not a round trip", dn);
 	else if (m == M_OWD && at == AT_SENDER)

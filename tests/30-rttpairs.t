@@ -145,8 +145,9 @@ is "$out" 'dir@metric@a@b@sent@n@loss@mean@median@p95@p99@max@excess
 @rtt@A@A@5@4@0.200000@50.000@35.000@109.500@117.900@120.000@0.400000
 @rtt@B B@B B@5@4@0.200000@71.250@35.000@176.000@195.200@200.000@0.400000
 @rtt@A@B B@5@5@0.000000@47.000@40.000@106.000@117.200@120.000@0.200000' "old format: one direction, dir empty"
-is "$(cat "$TMP/err")" "rttpairs: $TMP/old:1: no dir column (seqjoin's output before directions): all lines are one direction of unknown vantage
-rttpairs: the records: vantage unknown: rtt, a path round trip only if the capture was taken at the sender" "old format: said on stderr"
+is "$(cat "$TMP/err")" "rttpairs: the records: vantage unknown: rtt, a path round trip only if the capture was taken at the sender" "old format: the metric chosen for the unknown vantage is said"
+"$R" -m rtt "$TMP/old" >/dev/null 2>"$TMP/err"
+is "$(cat "$TMP/err")" "" "old format, -m rtt: the user chose, nothing to say"
 # owd, negative values kept: B B -50 -45 -30 -49: mean -43.5.
 is "$("$R" -m owd "$TMP/old" 2>/dev/null | grep '@B B@B B@')" '@owd@B B@B B@5@4@0.200000@-43.500@-47.000@-32.250@-30.450@-30.000@0.200000' "-m owd keeps negative delays"
 
