@@ -503,11 +503,9 @@ print_curve(struct run *R, struct dirstat *ds, int d, size_t a, size_t b,
 {
 	struct at_writer *w = &R->w;
 	size_t n = pair_minima(R, ds, d, a, b);
-	struct st_summary s;
-
 	if (!R->measurable[d] || n == 0)
 		return;
-	st_summarise(R->minima.v, n, sent, R->o.threshold, &s);	/* sorts */
+	st_sort(R->minima.v, n);
 	for (int k = 0; k <= CDF_STEPS; k++) {
 		double p = (double)k / CDF_STEPS;
 

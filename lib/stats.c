@@ -75,6 +75,31 @@ st_quantile_sorted(const double *v, size_t n, double q)
 }
 
 void
+st_sort(double *v, size_t n)
+{
+	if (n > 0)
+		gsl_sort(v, 1, n);
+}
+
+/*
+ * Quantile q of v[0..n) by selection (two O(n) quickselects, which reorder
+ * v), the same interpolation as gsl_stats_quantile_from_sorted_data: the
+ * summaries need four order statistics, not a sorted copy.
+ */
+static double
+quantile_select(double *v, size_t n, double q)
+{
+	double index = q * (double)(n - 1), delta, lo;
+	size_t lhs = (size_t)index;
+
+	delta = index - (double)lhs;
+	lo = gsl_stats_select(v, 1, n, lhs);
+	if (lhs == n - 1 || delta == 0)
+		return lo;
+	return (1 - delta) * lo + delta * gsl_stats_select(v, 1, n, lhs + 1);
+}
+
+void
 st_summarise(double *v, size_t n, uint64_t sent, double threshold,
     struct st_summary *s)
 {
@@ -88,15 +113,13 @@ st_summarise(double *v, size_t n, uint64_t sent, double threshold,
 		s->excess = sent > 0 ? 1 : NAN;
 		return;
 	}
-	gsl_sort(v, 1, n);
 	s->mean = gsl_stats_mean(v, 1, n);
-	s->median = st_quantile_sorted(v, n, 0.5);
-	s->p95 = st_quantile_sorted(v, n, 0.95);
-	s->p99 = st_quantile_sorted(v, n, 0.99);
-	s->max = v[n - 1];
-	/* Sorted: everything after the last value <= threshold is above it. */
-	while (above < n && v[n - 1 - above] > threshold)
-		above++;
+	s->max = gsl_stats_max(v, 1, n);
+	for (size_t i = 0; i < n; i++)
+		above += v[i] > threshold;
+	s->median = quantile_select(v, n, 0.5);
+	s->p95 = quantile_select(v, n, 0.95);
+	s->p99 = quantile_select(v, n, 0.99);
 	s->excess = (double)(above + (sent - n)) / (double)sent;
 }
 

@@ -43,12 +43,17 @@ struct st_summary {
 };
 
 /*
- * Sorts v[0..n) in place and summarises it as the values of n of `sent`
- * records (n <= sent, sent > 0); `threshold` is the limit for the excess.
- * With n == 0 the delay statistics are NaN, the loss and the excess 1.
+ * Summarises v[0..n) (reordering it) as the values of n of `sent` records
+ * (n <= sent, sent > 0); `threshold` is the limit for the excess.  The
+ * quantiles are found by selection, interpolated as
+ * gsl_stats_quantile_from_sorted_data does.  With n == 0 the delay
+ * statistics are NaN, the loss and the excess 1.
  */
 void st_summarise(double *v, size_t n, uint64_t sent, double threshold,
     struct st_summary *s);
+
+/* Sorts v[0..n) in place (GSL), for st_quantile_sorted. */
+void st_sort(double *v, size_t n);
 
 /* Quantile q (0..1) of sorted v[0..n), linear interpolation; NaN if n == 0. */
 double st_quantile_sorted(const double *v, size_t n, double q);
