@@ -114,8 +114,8 @@ mkdir -p "$TMP/data/udp"
 "$TOOLS/capwrite" -t 1700000300 -n 20 "$TMP/data/udp/u.pcap"
 mk -j2 >"$TMP/make.out" 2>&1; rc=$?
 is "$rc" 2 "make fails (exit 2) when a batch fails"
-like "$(grep 'udp: analysis failed: ' "$TMP/make.out")" "^udp: analysis failed: (seqjoin|rttpairs): " "and says which batch, and why"
-like "$(grep '^udp@' "$TMP/data/summary.csv")" '^udp@@@(seqjoin|rttpairs): .+' "the sheet lists the failed batch with its error"
+like "$(grep 'udp: analysis failed: ' "$TMP/make.out")" "^udp: analysis failed: (seqjoin|rttpairs|retxrate): " "and says which batch, and why"
+like "$(grep '^udp@' "$TMP/data/summary.csv")" '^udp@@@(seqjoin|rttpairs|retxrate): .+' "the sheet lists the failed batch with its error"
 is "$(grep -c '^2023-11-14/' "$TMP/data/summary.csv")" 2 "the other batches are in the sheet"
 is "$(ls "$TMP/data/udp/analysis" | grep -c 'tmp$')" 0 "no temporary file is left by the failure"
 mk -j2 >"$TMP/make.out" 2>&1; rc=$?
