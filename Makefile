@@ -125,6 +125,15 @@ install: all
 	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1)
 	$(if $(MAN7),install -m 644 $(MAN7) $(DESTDIR)$(PREFIX)/share/man/man7)
 	cp -R share/. $(DESTDIR)$(PREFIX)/share/mptk/
+	install -d $(DESTDIR)$(PREFIX)/share/mptk/examples
+	install -m 644 examples/summary.awk examples/crontab examples/README.md \
+	    $(DESTDIR)$(PREFIX)/share/mptk/examples
+	sed -e 's|^BIN      ?= .*|BIN      ?= $$(HERE)../../../bin|' \
+	    -e 's|^SHARE    ?= .*|SHARE    ?= $$(HERE)..|' \
+	    -e 's|^MPTK=.*|MPTK=$(PREFIX)|' examples/Makefile \
+	    > $(DESTDIR)$(PREFIX)/share/mptk/examples/Makefile
+	sed -e 's|^MPTK=.*|MPTK=$(PREFIX)|' examples/crontab \
+	    > $(DESTDIR)$(PREFIX)/share/mptk/examples/crontab
 
 clean:
 	rm -rf bin obj

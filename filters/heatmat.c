@@ -1,11 +1,15 @@
 /*
- * heatmat: one statistic of rttpairs' output as an N x N matrix, paths in
- * the order rttpairs gives them, the single paths on the diagonal, each pair
- * in the upper triangle.  The layout is what gnuplot reads with
- * `matrix rowheaders columnheaders` (share/heatmap.gp): a label row, a label
- * column, empty fields where there is no value.
+ * heatmat: one statistic of rttpairs' output as an N x N matrix per
+ * direction, paths in the order rttpairs gives them, the single paths on
+ * the diagonal, each pair in the upper triangle.  The layout is what
+ * gnuplot reads with `matrix rowheaders columnheaders` (share/heatmap.gp):
+ * a label row, a label column, empty fields where there is no value, and
+ * the matrices of the directions one after another, two blank lines apart
+ * (gnuplot's `index`).
  */
 #include <err.h>
+#include <float.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,107 +23,237 @@
 #include "util.h"
 
 static const char synopsis[] =
-    "[-s mean|median|p95|p99|max|excess|n] [FILE...]";
+    "[-s sent|n|loss|mean|median|p95|p99|max|excess] [-d ul|dl] [-t MS] "
+    "[FILE...]";
 static const char options[] =
-    "  -s STAT      the statistic of rttpairs in the matrix (mean)\n";
+    "  -s STAT      the statistic of rttpairs in the matrix (mean)\n"
+    "  -d DIR       only the matrix of direction ul or dl\n"
+    "  -t MS        the threshold rttpairs -t used, for the plot's title\n";
 
 /* Upper bound on paths: a matrix this size is far beyond any experiment. */
 #define MAX_PATHS 1024
 
+enum { DIR_UL, DIR_DL, DIR_NONE, NDIRS };
+static const char *const dir_names[NDIRS] = { "ul", "dl", "" };
+
 struct cell {
 	size_t a, b;
-	double value;
+	double value;		/* NaN: no value */
 };
 
-struct labels {
+/* One direction's paths (in order of appearance) and cells. */
+struct dirmat {
 	char **name;
 	size_t n;
-};
-
-static size_t
-label_index(struct labels *l, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->name[i], name) == 0)
-			return i;
-	if (l->n == MAX_PATHS)
-		return SIZE_MAX;
-	l->name = ereallocarray(l->name, l->n + 1, sizeof(*l->name));
-	l->name[l->n] = estrdup(name);
-	return l->n++;
-}
-
-struct input {
-	struct labels labels;
 	struct cell *cells;
 	size_t ncells, cellcap;
 	char *metric;
+	size_t metric_line;
+	size_t *line;		/* MAX_PATHS^2: the row of each cell, 0 */
 };
+
+struct input {
+	struct dirmat d[NDIRS];
+	int order[NDIRS];	/* directions in order of appearance */
+	int ndirs;
+	uint64_t intervals;	/* --every rows left out */
+};
+
+struct cols {
+	int start, dir, metric, a, b, stat;
+};
+
+static size_t
+label_index(struct dirmat *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (strcmp(m->name[i], name) == 0)
+			return i;
+	if (m->n == MAX_PATHS)
+		return SIZE_MAX;
+	m->name = ereallocarray(m->name, m->n + 1, sizeof(*m->name));
+	m->name[m->n] = estrdup(name);
+	return m->n++;
+}
 
 static void
 input_free(struct input *in)
 {
-	for (size_t i = 0; i < in->labels.n; i++)
-		free(in->labels.name[i]);
-	free(in->labels.name);
-	free(in->cells);
-	free(in->metric);
+	for (int d = 0; d < NDIRS; d++) {
+		struct dirmat *m = &in->d[d];
+
+		for (size_t i = 0; i < m->n; i++)
+			free(m->name[i]);
+		free(m->name);
+		free(m->cells);
+		free(m->metric);
+		free(m->line);
+	}
+}
+
+/* The statistic of the row: 0 (NaN when empty), or -1 after a message. */
+static int
+read_value(const struct at_reader *r, int col, enum st_field f, double *x)
+{
+	uint64_t count;
+	int got;
+
+	*x = NAN;
+	if (st_field_is_count(f)) {
+		if ((got = at_get_u64(r, col, &count)) == 1)
+			*x = (double)count;
+		return got < 0 ? -1 : 0;
+	}
+	if ((got = at_get_double(r, col, x)) <= 0) {
+		*x = NAN;
+		return got;
+	}
+	if (st_field_is_fraction(f) && (*x < 0 || *x > 1)) {
+		at_warn(r, "%s: '%s' is not a fraction (0..1)",
+		    at_colname(r, (size_t)col), at_get(r, col));
+		return -1;
+	}
+	return 0;
 }
 
 /* One row of rttpairs into a cell: 0, or -1 after a message. */
 static int
-read_cell(const struct at_reader *r, const int *col, struct input *in)
+read_cell(const struct at_reader *r, const struct cols *c, enum st_field f,
+    int want_dir, struct input *in)
 {
-	struct cell c;
+	const char *dir = at_get(r, c->dir), *metric = at_get(r, c->metric);
+	struct dirmat *m;
+	struct cell cell;
 	size_t i, j;
-	int got;
+	int d;
 
-	if (in->metric == NULL) {
-		in->metric = estrdup(at_get(r, col[0]));
-	} else if (strcmp(in->metric, at_get(r, col[0])) != 0) {
-		at_warn(r, "metric '%s' after '%s': one metric per matrix",
-		    at_get(r, col[0]), in->metric);
+	if (c->start >= 0 && *at_get(r, c->start) != '\0') {
+		in->intervals++;
+		return 0;
+	}
+	if (c->dir < 0)
+		d = DIR_NONE;
+	else if (strcmp(dir, "ul") == 0)
+		d = DIR_UL;
+	else if (strcmp(dir, "dl") == 0)
+		d = DIR_DL;
+	else if (*dir == '\0')
+		d = DIR_NONE;
+	else {
+		at_warn(r, "dir: '%s' is not ul or dl", dir);
 		return -1;
 	}
-	if (*at_get(r, col[1]) == '\0' || *at_get(r, col[2]) == '\0') {
+	if (want_dir >= 0 && d != want_dir)
+		return 0;
+	m = &in->d[d];
+	if (m->metric == NULL) {
+		m->metric = estrdup(metric);
+		m->metric_line = at_line(r);
+		in->order[in->ndirs++] = d;
+	} else if (strcmp(m->metric, metric) != 0) {
+		at_warn(r, "metric '%s' after '%s' (line %zu): one metric per "
+		    "matrix", metric, m->metric, m->metric_line);
+		return -1;
+	}
+	if (*metric == '\0' || strchr(metric, ' ') != NULL) {
+		at_warn(r, "metric: '%s' is not a metric name", metric);
+		return -1;
+	}
+	if (*at_get(r, c->a) == '\0' || *at_get(r, c->b) == '\0') {
 		at_warn(r, "empty path name");
 		return -1;
 	}
-	i = label_index(&in->labels, at_get(r, col[1]));
-	j = label_index(&in->labels, at_get(r, col[2]));
+	i = label_index(m, at_get(r, c->a));
+	j = label_index(m, at_get(r, c->b));
 	if (i == SIZE_MAX || j == SIZE_MAX) {
 		at_warn(r, "more than %d paths", MAX_PATHS);
 		return -1;
 	}
-	if ((got = at_get_double(r, col[3], &c.value)) < 0)
+	if (read_value(r, c->stat, f, &cell.value) != 0)
 		return -1;
-	if (got == 0)
-		c.value = NAN;
-	c.a = i < j ? i : j;	/* upper triangle, whatever the order */
-	c.b = i < j ? j : i;
-	if (in->ncells == in->cellcap) {
-		in->cellcap = in->cellcap ? 2 * in->cellcap : 64;
-		in->cells = ereallocarray(in->cells, in->cellcap,
-		    sizeof(*in->cells));
+	cell.a = i < j ? i : j;	/* upper triangle, whatever the order */
+	cell.b = i < j ? j : i;
+	/* calloc'd pages are mapped as they are touched: memory by use. */
+	if (m->line == NULL)
+		m->line = ecalloc((size_t)MAX_PATHS * MAX_PATHS,
+		    sizeof(*m->line));
+	if (m->line[cell.a * MAX_PATHS + cell.b] != 0) {
+		at_warn(r, "%s%s%s, %s: a second row for this cell (the first "
+		    "is line %zu)", dir_names[d], d == DIR_NONE ? "" : ": ",
+		    m->name[cell.a], m->name[cell.b],
+		    m->line[cell.a * MAX_PATHS + cell.b]);
+		return -1;
 	}
-	in->cells[in->ncells++] = c;
+	m->line[cell.a * MAX_PATHS + cell.b] = at_line(r);
+	if (m->ncells == m->cellcap) {
+		m->cellcap = m->cellcap ? 2 * m->cellcap : 64;
+		m->cells = ereallocarray(m->cells, m->cellcap,
+		    sizeof(*m->cells));
+	}
+	m->cells[m->ncells++] = cell;
 	return 0;
+}
+
+/* The matrix of one direction. */
+static gsl_matrix *
+build_matrix(const struct dirmat *m)
+{
+	gsl_matrix *mat = gsl_matrix_alloc(m->n, m->n);
+
+	gsl_matrix_set_all(mat, NAN);
+	for (size_t k = 0; k < m->ncells; k++)
+		gsl_matrix_set(mat, m->cells[k].a, m->cells[k].b,
+		    m->cells[k].value);
+	return mat;
+}
+
+static void
+print_matrix(struct at_writer *w, int d, const struct dirmat *m,
+    const gsl_matrix *mat, enum st_field f, const char *threshold)
+{
+	/* The corner cell, words for heatmap.gp's title: direction ("-" for
+	 * none), metric, statistic, and the threshold when given. */
+	at_putf(w, "%s %s %s%s%s", d == DIR_NONE ? "-" : dir_names[d],
+	    m->metric, st_field_name(f), threshold ? " " : "",
+	    threshold ? threshold : "");
+	for (size_t j = 0; j < m->n; j++)
+		at_put(w, m->name[j]);
+	at_end(w);
+	for (size_t i = 0; i < m->n; i++) {
+		at_put(w, m->name[i]);
+		for (size_t j = 0; j < m->n; j++) {
+			double x = gsl_matrix_get(mat, i, j);
+
+			if (isnan(x))
+				at_put(w, "");
+			else if (st_field_is_count(f))
+				at_putf(w, "%.0f", x);
+			else if (st_field_is_fraction(f))
+				at_putf(w, "%.6f", x);
+			else
+				at_putf(w, "%.3f", x);
+		}
+		at_end(w);
+	}
 }
 
 int
 main(int argc, char **argv)
 {
-	const char *stat = "mean";
+	const char *stat = "mean", *threshold = NULL;
 	struct at_reader *r;
 	struct at_writer w;
-	struct input in = { { NULL, 0 }, NULL, 0, 0, NULL };
-	gsl_matrix *m;
-	int ch, rc, col[4], status = 0;
+	struct input in;
+	struct cols c;
+	gsl_matrix *mat;
+	enum st_field f;
+	double t;
+	int ch, rc, want_dir = -1, status = 0;
 
 	tk_std_options(argc, argv, synopsis, options);
-	while ((ch = getopt(argc, argv, "s:")) != -1) {
+	while ((ch = getopt(argc, argv, "s:d:t:")) != -1) {
 		switch (ch) {
 		case 's':
 			if (st_field_by_name(optarg) < 0) {
@@ -129,10 +263,31 @@ main(int argc, char **argv)
 			}
 			stat = optarg;
 			break;
+		case 'd':
+			if (strcmp(optarg, "ul") == 0)
+				want_dir = DIR_UL;
+			else if (strcmp(optarg, "dl") == 0)
+				want_dir = DIR_DL;
+			else {
+				warnx("-d: '%s': want ul or dl", optarg);
+				tk_usage(synopsis);
+			}
+			break;
+		case 't':
+			if (num_double(optarg, 0, DBL_MAX, &t) != NUM_OK ||
+			    t <= 0) {
+				warnx("-t: '%s' is not a positive number of ms",
+				    optarg);
+				tk_usage(synopsis);
+			}
+			threshold = optarg;
+			break;
 		default:
 			tk_usage(synopsis);
 		}
 	}
+	f = (enum st_field)st_field_by_name(stat);
+	memset(&in, 0, sizeof(in));
 	if ((r = at_reader_files(argv + optind, (size_t)(argc - optind))) ==
 	    NULL)
 		return EXIT_DATA;
@@ -141,19 +296,27 @@ main(int argc, char **argv)
 		at_reader_free(r);
 		return EXIT_DATA;
 	}
-	col[0] = at_col(r, "metric");
-	col[1] = at_col(r, "a");
-	col[2] = at_col(r, "b");
-	col[3] = at_col(r, stat);
+	c.start = at_col(r, "start");
+	c.dir = at_col(r, "dir");
+	c.metric = at_col(r, "metric");
+	c.a = at_col(r, "a");
+	c.b = at_col(r, "b");
+	c.stat = at_col(r, stat);
 
 	/* Cells are kept until the end: the path count is known only then. */
 	while ((rc = at_next(r)) == 1)
-		if (read_cell(r, col, &in) != 0) {
+		if (read_cell(r, &c, f, want_dir, &in) != 0) {
 			rc = -1;
 			break;
 		}
-	if (rc == 0 && in.labels.n == 0) {
-		at_warn_header(r, "no rows: nothing to put in a matrix");
+	if (rc == 0 && in.ndirs == 0) {
+		if (want_dir >= 0)
+			at_warn_header(r, "no %s rows: nothing to put in a "
+			    "matrix (rttpairs found no %s records?)",
+			    dir_names[want_dir], dir_names[want_dir]);
+		else
+			at_warn_header(r, "no rows: nothing to put in a "
+			    "matrix");
 		rc = -1;
 	}
 	at_reader_free(r);
@@ -161,40 +324,27 @@ main(int argc, char **argv)
 		input_free(&in);
 		return EXIT_DATA;
 	}
-
-	m = gsl_matrix_alloc(in.labels.n, in.labels.n);
-	gsl_matrix_set_all(m, NAN);
-	for (size_t k = 0; k < in.ncells; k++)
-		gsl_matrix_set(m, in.cells[k].a, in.cells[k].b,
-		    in.cells[k].value);
+	if (in.intervals > 0)
+		warnx("%" PRIu64 " rows of rttpairs --every intervals left "
+		    "out: the matrix is of the totals", in.intervals);
 
 	at_writer_init(&w, stdout);
-	at_putf(&w, "%s.%s", in.metric, stat);
-	for (size_t j = 0; j < in.labels.n; j++)
-		at_put(&w, in.labels.name[j]);
-	at_end(&w);
-	for (size_t i = 0; i < in.labels.n; i++) {
-		at_put(&w, in.labels.name[i]);
-		for (size_t j = 0; j < in.labels.n; j++) {
-			double x = gsl_matrix_get(m, i, j);
+	for (int k = 0; k < in.ndirs; k++) {
+		int d = in.order[k];
 
-			if (isnan(x))
-				at_put(&w, "");
-			else if (strcmp(stat, "n") == 0)
-				at_putf(&w, "%.0f", x);
-			else if (strcmp(stat, "excess") == 0)
-				at_putf(&w, "%.6f", x);
-			else
-				at_putf(&w, "%.3f", x);
+		if (k > 0) {
+			at_end(&w);	/* two blank lines: gnuplot's index */
+			at_end(&w);
 		}
-		at_end(&w);
+		mat = build_matrix(&in.d[d]);
+		print_matrix(&w, d, &in.d[d], mat, f, threshold);
+		gsl_matrix_free(mat);
 	}
 	if (at_flush(&w) != 0) {
 		warn("write error");
 		status = EXIT_DATA;
 	}
 	at_writer_free(&w);
-	gsl_matrix_free(m);
 	input_free(&in);
 	return status;
 }
