@@ -22,7 +22,7 @@ bulk() {
 	    END { print NR - 1 }' "$TMP/out")" "$n" "$name: every one of the $n records, once, in order"
 }
 
-# What waits: the rows until the paths are known (10 s, or 262144 rows),
+# What waits: the rows until the paths are known (30 s, or 262144 rows),
 # the ACKed records' grace (65536 at most): nothing proportional to the
 # capture, which is 250 MB of rows here.
 bulk "300,000 records at 80 Mbit/s" 300000 400 80

@@ -26,7 +26,7 @@
 #define GRACE_MAX_NS	(10 * NST_S)	/* held after an ACK, for late retx */
 #define SETTLE_NS	(1 * NST_S)	/* paths named in advance: how long a
 					 * direction waits for its members */
-#define PATHS_SETTLE_NS	(10 * NST_S)	/* paths not named in advance: those
+#define PATHS_SETTLE_NS	(30 * NST_S)	/* paths not named in advance: those
 					 * that begin within this time of the
 					 * first record (or the window) are
 					 * columns; udrecv's: SETTLE_NS */
