@@ -88,15 +88,20 @@ Definitions:
   rttpairs    per direction, its paths (those with a value on one of its
               lines, and paths with no value on any line) in header order:
               each path alone and each pair.  sent = last - first + 1 of
-              the direction's seqs; n = its records delivered (a time) by
-              at least one path of the pair; loss = 1 - n/sent; mean,
+              the direction's seqs; a record is delivered on a path when
+              the path has a value of the metric for it (a TCP record whose
+              ACK the capture lacks has no rtt: lost for -m rtt); n = the
+              records delivered by at least one path of the pair; loss =
+              1 - n/sent; mean,
               median, p95, p99, max over the per-record minima of the
               delivered copies' metric (quantiles: GSL's linear
               interpolation at (n - 1) q); excess = (minima above -t MS +
               records lost on every path of the pair) / sent.  -m auto:
               rtt where the direction is seen at its sender and has rtt
               values (TCP), owd otherwise.  --offset min: each path's
-              smallest owd in the direction subtracted first.
+              smallest owd in the direction subtracted first.  A
+              direction without any value of the metric (-m rtt at the
+              receiver, UDP) has its rows with sent and the rest empty.
 Exit 1 when the input yields no record at all.
 """
 import argparse
@@ -796,19 +801,19 @@ def pairs(f, table, metric, threshold, offset_min):
                     shift[p] = min(v)
         combos = [(a, a) for a in members] + \
             [(a, b) for i, a in enumerate(members) for b in members[i + 1:]]
+        measured = any(r[col[p + '.' + m]] for r in mine for p in members)
         for a, b in combos:
-            n = 0
+            if not measured:
+                # the vantage does not measure it: nothing to count
+                print('@'.join([d, m, a, b, str(sent)] + [''] * 8), file=f)
+                continue
             vals = []
             for r in mine:
-                got = [p for p in {a, b} if r[col[p + '.time']]
-                       or r[col[p + '.owd']]]
-                if not got:
-                    continue
-                n += 1
                 v = [Fraction(Decimal(r[col[p + '.' + m]])) - shift[p]
-                     for p in got if r[col[p + '.' + m]]]
+                     for p in {a, b} if r[col[p + '.' + m]]]
                 if v:
                     vals.append(min(v))
+            n = len(vals)
             above = sum(1 for v in vals if v > thr)
             print('@'.join([d, m, a, b, str(sent), str(n),
                             '%.6f' % (1 - n / sent)] + stats_text(vals) +
