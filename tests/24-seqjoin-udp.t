@@ -20,7 +20,7 @@ command -v python3 >/dev/null 2>&1 || skip_all "python3 is not installed"
 have_tshark=0
 command -v tshark >/dev/null 2>&1 && have_tshark=1
 # one tshark run a capture: what seqjoin reads and what the reference reads
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086,SC2046
 TSHARK_FIELDS=$(printf '%s\n' $SEQJOIN_FIELDS $(python3 "$REF" --fields) | awk '!seen[$0]++')
 have_rttpairs=0
 [ -x "$BIN/rttpairs" ] && [ "$(printf '%s\n' \

@@ -28,7 +28,7 @@ have_rttpairs=0
     'dir@at@seq@born@3270.time@3270.rtt@3270.owd@3270.retx' \
     'ul@receiver@0@1000@1.000000000@@0.000@' |
     "$BIN/rttpairs" 2>/dev/null | head -1)" = "$H_PAIRS" ] && have_rttpairs=1
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086,SC2046
 FIELDS=$(printf '%s\n' $SEQJOIN_FIELDS $(python3 "$REF" --fields) | awk '!seen[$0]++')
 
 # todo STATUS DESCRIPTION REASON: a known defect (TAP TODO)
