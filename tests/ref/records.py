@@ -75,7 +75,7 @@ Definitions:
               monotonic clock (iperf3 3.7+) owd is rebased to the path's
               smallest value.
   owd         time - born in ms, 3 decimals, rounded half away from zero
-              from integer nanoseconds (rtt likewise).
+              of integer nanoseconds (rtt likewise).
   vantage     per direction: the TCP handshakes on the server ports of its
               paths (SYN -> SYN-ACK and SYN-ACK -> the client's ACK; the
               side answering within microseconds is the capture host,
@@ -107,6 +107,7 @@ Exit 1 when the input yields no record at all.
 import argparse
 import collections
 import csv
+import io
 import subprocess
 import sys
 from decimal import Decimal
@@ -136,8 +137,8 @@ def ns(epoch):
 
 
 def ms_text(v, places=3):
-    """Integer ns as ms with PLACES decimals (at most 6), rounded half away
-    from zero; no '-0.000'."""
+    """Integer ns as ms with PLACES decimals (at most 6), rounded half
+    away from zero; no '-0.000'."""
     unit = 10**(6 - places)
     a = abs(v)
     q = (a + unit // 2) // unit
@@ -866,7 +867,6 @@ def main():
             print('records.py: %s %s: %d %s' % (p.dir, p.name, n, what),
                   file=sys.stderr)
     if args.all:
-        import io
         buf = io.StringIO()
         write_records(buf, cap)
         with open(args.all + '.records', 'w') as f:
@@ -886,7 +886,6 @@ def main():
     elif args.paths:
         write_paths(sys.stdout, cap)
     else:
-        import io
         buf = io.StringIO()
         write_records(buf, cap)
         pairs(sys.stdout, read_table(buf.getvalue().splitlines()), args.m,
