@@ -71,7 +71,15 @@ lab() {
 		is "$?" 0 "$name: pcap2csv exits 0"
 		"$S" "$@" <"$TMP/p2c.rows" >"$TMP/joined.p2c" 2>/dev/null
 		is "$(cmp "$TMP/joined" "$TMP/joined.p2c" 2>&1)" "" "$name: pcap2csv -e ... | seqjoin gives tshark's lines"
+		"$BIN/pcap2csv" "$cap" 2>/dev/null >"$TMP/def.rows"
+		if head -1 "$TMP/def.rows" | grep -q 'udp\.payload'; then
+			"$S" "$@" <"$TMP/def.rows" >"$TMP/joined.def" 2>/dev/null
+			is "$(cmp "$TMP/joined" "$TMP/joined.def" 2>&1)" "" "$name: pcap2csv | seqjoin (default fields) gives tshark's lines"
+		else
+			skip "$name: pcap2csv's default fields have no UDP fields yet"
+		fi
 	else
+		skip "$name: bin/pcap2csv is not built"
 		skip "$name: bin/pcap2csv is not built"
 		skip "$name: bin/pcap2csv is not built"
 	fi
