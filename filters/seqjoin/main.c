@@ -325,10 +325,6 @@ report(const struct seqjoin *sj)
 		    "records in their stream)" },
 		{ s->retx_late, "retransmissions of records already output "
 		    "(retx not set)" },
-		{ sj->n.udp_dup, "UDP records seen twice on one path (second "
-		    "copy ignored)" },
-		{ sj->n.udp_reorder, "UDP records that arrived after a later "
-		    "one (reordered)" },
 		{ sj->n.rec_unplaced, "records of paths without a column "
 		    "(started after output began, or not in -p/-L), ignored" },
 	};
@@ -336,6 +332,15 @@ report(const struct seqjoin *sj)
 	for (size_t i = 0; i < sizeof(line) / sizeof(line[0]); i++)
 		if (line[i].n > 0)
 			warnx("%" PRIu64 " %s", line[i].n, line[i].what);
+	for (size_t i = 0; i < sj->npaths; i++) {
+		const struct path *p = sj->paths[i];
+
+		if (p->dup > 0 || p->reorder > 0)
+			warnx("%s: %" PRIu64 " UDP records seen twice (the "
+			    "second copy ignored), %" PRIu64 " that arrived "
+			    "after a later one (reordered)", p->name, p->dup,
+			    p->reorder);
+	}
 	for (int d = 0; d < 2; d++) {
 		const struct join_stats *j;
 

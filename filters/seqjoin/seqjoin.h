@@ -47,6 +47,7 @@ struct path {
 	int live[2];		/* flows that may still give records */
 	int64_t frontier[2];	/* every seq below is in (-1 unknown) */
 	bool mono;		/* born on a monotonic clock: owd rebased */
+	uint64_t dup, reorder;	/* UDP records seen twice, out of order */
 	int64_t owd_min;	/* smallest owd, for the rebase */
 };
 
@@ -59,9 +60,9 @@ struct counts {
 	char *first_backwards_file;
 	int64_t backwards_max_ns;
 	uint64_t rec_unplaced, rec_filtered, rows_filtered;
-	uint64_t udp_connect, udp_nohdr, udp_norec, udp_dup, udp_reorder;
+	uint64_t udp_connect, udp_nohdr, udp_norec;
 	uint64_t udp_trailing;
-	uint64_t vantage_conflicts;
+	uint64_t vantage_conflicts, ttl_mixed;
 };
 
 /*
@@ -160,11 +161,19 @@ const char *dir_name(enum dir d);
 void vantage_handshake(struct seqjoin *sj, unsigned port, int64_t syn,
     int64_t synack, int64_t ack);
 /*
- * The evidence of one flow carrying records in direction d: its server
- * port's handshake, else the TTL (or hop limit, -1: not known) of its
- * data, else --at.
+ * What the TTLs (or hop limits) of a flow's data say, gathered over its
+ * packets until its first record: initial values (it left the capture
+ * host), others (it arrived), or both (a merged capture, a middlebox: no
+ * evidence).
  */
-void vantage_flow(struct seqjoin *sj, enum dir d, unsigned port, int ttl);
+enum ttl_says { TTL_NONE, TTL_LEFT, TTL_ARRIVED, TTL_MIXED };
+enum ttl_says ttl_add(enum ttl_says s, int ttl);
+/*
+ * The evidence of one flow carrying records in direction d: its server
+ * port's handshake, else the TTLs of its data, else --at.
+ */
+void vantage_flow(struct seqjoin *sj, enum dir d, unsigned port,
+    enum ttl_says ttl);
 /* Says on stderr what each direction's vantage is based on. */
 void vantage_report(const struct seqjoin *sj);
 

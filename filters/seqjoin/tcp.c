@@ -26,7 +26,7 @@ struct half {
 	enum dir dir;
 	struct path *path;
 	bool path_known;	/* looked up (path may be NULL: no column) */
-	int ttl;		/* of its first data, -1: not known */
+	enum ttl_says ttl;	/* of its data until its first record */
 };
 
 struct tcp_conn {
@@ -187,7 +187,6 @@ conn_new(struct tcp_reader *t, struct rowconn *entry, unsigned sport,
 	for (int d = 0; d < 2; d++) {
 		c->half[d].t = t;
 		c->half[d].c = c;
-		c->half[d].ttl = -1;
 		c->half[d].dir = rowconn_to_server(entry, c->port[d],
 		    c->port[!d]) ? DIR_UL : DIR_DL;
 	}
@@ -374,8 +373,8 @@ tcp_row(struct tcp_reader *t, struct at_reader *r, int64_t now)
 		if ((nbytes = payload(t, r, ra, off, (uint32_t)len)) < 0)
 			return -1;
 		sj->work += (uint64_t)len;
-		if (h->ttl < 0)
-			h->ttl = row_ttl(t, r);
+		if (!h->path_known)
+			h->ttl = ttl_add(h->ttl, row_ttl(t, r));
 		reasm_data(ra, now, off, (uint32_t)len, t->bytes,
 		    (uint32_t)(nbytes < (long)len ? nbytes : (long)len), retx);
 	}

@@ -22,6 +22,8 @@
 
 #define PROBE_N		3	/* datagrams that must agree on a format */
 #define SEQ_STEP_MAX	1000	/* a plausible gap between two datagrams */
+#define CLOCK_SLACK_NS	(10 * NST_S)	/* born and capture time advance
+					 * alike, but for this much queueing */
 #define SEEN_BITS	65536	/* seqs remembered below the highest */
 #define IPERF3_CONNECT	4	/* iperf3's UDP connect datagram length */
 
@@ -47,7 +49,7 @@ struct udir {
 	size_t nkept;
 	struct path *path;
 	bool path_known;
-	int ttl;
+	enum ttl_says ttl;	/* of its datagrams until its first record */
 	bool ended;		/* an end record */
 	bool have;
 	uint64_t maxseq;
@@ -159,7 +161,6 @@ conv_new(struct udp_reader *u, const char *key, unsigned sport,
 		if (d->fmt >= 0 && (d->fmt == REC_FMT_MPTK ||
 		    u->sj->reclen_given))
 			d->reclen = u->sj->reclen;
-		d->ttl = -1;
 		/* toward the server port (the destination): uplink */
 		d->dir = c->port[!k] == c->server ? DIR_UL : DIR_DL;
 	}
@@ -212,6 +213,7 @@ static bool
 agrees(const struct udir *d, int f)
 {
 	struct rec_info prev = { 0 }, ri;
+	int64_t prev_t = 0;
 	bool have = false;
 
 	for (size_t i = 0; i < d->nkept; i++) {
@@ -222,7 +224,17 @@ agrees(const struct udir *d, int f)
 		if (have && (ri.seq <= prev.seq ||
 		    ri.seq - prev.seq > SEQ_STEP_MAX))
 			return false;
+		/* the sender's clock ticks with the capture's (a DNS query's
+		 * bytes read as a monotonic iperf3 stamp do not) */
+		if (have) {
+			int64_t db = ri.born_ns - prev.born_ns;
+			int64_t dt = d->kept[i].t - prev_t;
+
+			if (db - dt > CLOCK_SLACK_NS || dt - db > CLOCK_SLACK_NS)
+				return false;
+		}
 		prev = ri;
+		prev_t = d->kept[i].t;
 		have = true;
 	}
 	return have;
@@ -291,14 +303,24 @@ one_record(struct udir *d, const struct kept *k, const uint8_t *p,
 		sj->rs.rec_implausible++;
 		return;
 	}
+	if (!d->path_known) {
+		d->path_known = true;
+		d->path = path_of(sj, d->c->server, -1);
+		if (d->path != NULL)
+			vantage_flow(sj, d->dir, d->c->server, d->ttl);
+	}
+	if (d->path == NULL) {
+		sj->n.rec_unplaced++;
+		return;
+	}
 	if (d->seen == NULL)
 		d->seen = ecalloc(SEEN_BITS / 8, 1);
 	if (d->have && ri.seq <= d->maxseq) {
 		if (d->maxseq - ri.seq < SEEN_BITS && seen_get(d, ri.seq)) {
-			sj->n.udp_dup++;
+			d->path->dup++;
 			return;
 		}
-		sj->n.udp_reorder++;
+		d->path->reorder++;
 		if (d->maxseq - ri.seq < SEEN_BITS)
 			seen_set(d, ri.seq);
 	} else {
@@ -316,16 +338,6 @@ one_record(struct udir *d, const struct kept *k, const uint8_t *p,
 		d->have = true;
 		d->maxseq = ri.seq;
 		seen_set(d, ri.seq);
-	}
-	if (!d->path_known) {
-		d->path_known = true;
-		d->path = path_of(sj, d->c->server, -1);
-		if (d->path != NULL)
-			vantage_flow(sj, d->dir, d->c->server, k->ttl);
-	}
-	if (d->path == NULL) {
-		sj->n.rec_unplaced++;
-		return;
 	}
 	owd = (__int128)k->t - ri.born_ns;
 	cell.time_ns = k->t;
@@ -370,10 +382,30 @@ synced(struct udir *d, int f)
 	udir_clear(d);
 }
 
+/*
+ * A flow that holds no records; its datagrams are counted, as cut by the
+ * snap length when every one of them was cut before a header could end.
+ */
+static void
+no_records(struct udir *d)
+{
+	struct seqjoin *sj = d->u->sj;
+	bool cut_all = true;
+
+	for (size_t i = 0; i < d->nkept; i++)
+		cut_all = cut_all && d->kept[i].nb < d->kept[i].len &&
+		    d->kept[i].nb < REC_HDR_MAX;
+	if (cut_all)
+		sj->n.udp_nohdr += d->nkept;
+	else
+		sj->n.udp_norec += d->nkept;
+	d->state = NORECORDS;
+	udir_clear(d);
+}
+
 static void
 probe(struct udir *d, const struct kept *k)
 {
-	struct seqjoin *sj = d->u->sj;
 	bool none;
 	int f;
 
@@ -383,10 +415,7 @@ probe(struct udir *d, const struct kept *k)
 	d->nkept++;
 	f = agree(d, &none);
 	if (none || (f < 0 && d->nkept == PROBE_N)) {
-		/* not a record flow (DNS, iperf3's cookie, ...) */
-		d->state = NORECORDS;
-		sj->n.udp_norec += d->nkept;
-		udir_clear(d);
+		no_records(d);	/* DNS, iperf3's cookie, ... */
 		return;
 	}
 	if (f < 0)
@@ -398,18 +427,15 @@ probe(struct udir *d, const struct kept *k)
 static void
 probe_final(struct udir *d)
 {
-	struct seqjoin *sj = d->u->sj;
-
 	if (d->state != PROBING || d->nkept == 0)
 		return;
-	for (int f = 0; f < REC_FMT_COUNT; f++)
+	/* one datagram shows no sequence: a DNS query, not a record flow */
+	for (int f = 0; d->nkept > 1 && f < REC_FMT_COUNT; f++)
 		if (agrees(d, f)) {
 			synced(d, f);
 			return;
 		}
-	d->state = NORECORDS;
-	sj->n.udp_norec += d->nkept;
-	udir_clear(d);
+	no_records(d);
 }
 
 int
@@ -477,8 +503,8 @@ udp_row(struct udp_reader *u, struct at_reader *r, int64_t now)
 		k.ttl = *s != '\0' && num_u64(s, 255, &v) == NUM_OK ?
 		    (int)v : -1;
 	}
-	if (d->ttl < 0)
-		d->ttl = k.ttl;
+	if (!d->path_known)
+		d->ttl = ttl_add(d->ttl, k.ttl);
 	if (k.len < 12) {
 		/* iperf3's connect datagram, the lab's "123": no record */
 		if (k.len == IPERF3_CONNECT)

@@ -66,18 +66,32 @@ initial_ttl(int ttl)
 	return ttl == 64 || ttl == 128 || ttl == 255;
 }
 
+enum ttl_says
+ttl_add(enum ttl_says s, int ttl)
+{
+	enum ttl_says t;
+
+	if (ttl < 0)
+		return s;
+	t = initial_ttl(ttl) ? TTL_LEFT : TTL_ARRIVED;
+	return s == TTL_NONE || s == t ? t : TTL_MIXED;
+}
+
 void
-vantage_flow(struct seqjoin *sj, enum dir d, unsigned port, int ttl)
+vantage_flow(struct seqjoin *sj, enum dir d, unsigned port,
+    enum ttl_says ttl)
 {
 	enum evidence ev = EV_NONE;
 	enum at a = AT_UNKNOWN;
 
+	if (ttl == TTL_MIXED)
+		sj->n.ttl_mixed++;
 	if (sj->host[port] != HOST_UNKNOWN) {
 		ev = EV_HANDSHAKE;
 		a = seen_at((enum host)sj->host[port], d);
-	} else if (ttl >= 0) {
+	} else if (ttl == TTL_LEFT || ttl == TTL_ARRIVED) {
 		ev = EV_TTL;
-		a = initial_ttl(ttl) ? AT_SENDER : AT_RECEIVER;
+		a = ttl == TTL_LEFT ? AT_SENDER : AT_RECEIVER;
 	} else if (sj->at_opt != HOST_UNKNOWN) {
 		ev = EV_OPTION;
 		a = seen_at(sj->at_opt, d);
@@ -101,9 +115,12 @@ vantage_report(const struct seqjoin *sj)
 			continue;
 		if (sj->at[d] == AT_UNKNOWN)
 			warnx("%s: where the capture was taken is unknown (no "
-			    "handshake, no TTL): rtt may be the receiver's "
-			    "own ACK delay and owd the sender's own wait; "
-			    "give --at client|server", dir_name((enum dir)d));
+			    "handshake, %s): rtt may be the receiver's own "
+			    "ACK delay and owd the sender's own wait; give "
+			    "--at client|server", dir_name((enum dir)d),
+			    sj->n.ttl_mixed > 0 ? "the TTLs of the data say "
+			    "both that it left and that it arrived" :
+			    "no TTL");
 		else if (sj->at_ev[d] > EV_HANDSHAKE)
 			warnx("%s: seen at the %s, by %s", dir_name((enum dir)d),
 			    sj->at[d] == AT_SENDER ? "sender" : "receiver",
