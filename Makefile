@@ -28,7 +28,10 @@ ALL_CFLAGS = $(BASEFLAGS) $(SANFLAGS) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDLIBS = $(PKG_LIBS) -lcsv -lm $(LDLIBS)
 
 OBJ      = obj/$(MODE)
-PROGS    = $(patsubst filters/%.c,bin/%,$(wildcard filters/*.c))
+# A program is filters/NAME.c, or filters/NAME/*.c once it outgrew one file.
+PROGDIRS = $(patsubst filters/%/,%,$(dir $(wildcard filters/*/*.c)))
+PROGS    = $(patsubst filters/%.c,bin/%,$(wildcard filters/*.c)) \
+	   $(patsubst %,bin/%,$(sort $(PROGDIRS)))
 LIBOBJS  = $(patsubst lib/%.c,$(OBJ)/lib/%.o,$(wildcard lib/*.c))
 TOOLS    = $(patsubst tests/tools/%.c,$(OBJ)/tools/%,$(wildcard tests/tools/*.c))
 MAN1     = $(wildcard man/*.1)
@@ -49,8 +52,11 @@ $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-bin/%: $(OBJ)/filters/%.o $(OBJ)/libmptk.a bin/.mode
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ)/libmptk.a $(ALL_LDLIBS)
+prog_objs = $(patsubst %.c,$(OBJ)/%.o,$(wildcard filters/$(1).c filters/$(1)/*.c))
+.SECONDEXPANSION:
+bin/%: $$(call prog_objs,$$*) $(OBJ)/libmptk.a bin/.mode
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) \
+	    $(OBJ)/libmptk.a $(ALL_LDLIBS)
 
 # Small programs that only tests use (capture writers, library drivers).
 $(OBJ)/tools/%: $(OBJ)/tests/tools/%.o $(OBJ)/libmptk.a bin/.mode
@@ -91,7 +97,7 @@ obj/fuzz/%: tests/fuzz/%.c obj/fuzz/libmptk.a
 
 fuzz: $(patsubst %,obj/fuzz/%,$(FUZZTARGETS))
 
--include $(wildcard $(OBJ)/*/*.d $(OBJ)/tests/tools/*.d $(OBJ)/tests/fuzz/*.d obj/fuzz/lib/*.d)
+-include $(wildcard $(OBJ)/*/*.d $(OBJ)/filters/*/*.d $(OBJ)/tests/tools/*.d $(OBJ)/tests/fuzz/*.d obj/fuzz/lib/*.d)
 
 # The one set-up step of `make check` and `make demo` on a fresh Debian
 # machine: installs what the build, the tests and the demo use (as root),

@@ -40,7 +40,6 @@ struct counts {
  * (no payload) and data apart. */
 struct conn {
 	uint16_t server_port;
-	int started;		/* carried data or ended */
 	struct counts data[2], pure[2];
 };
 
@@ -236,8 +235,9 @@ count_row(struct state *st, const struct at_reader *r, const struct cols *c)
 {
 	uint64_t sport, dport, len = 0, flags = 0;
 	struct rowconn *entry;
-	struct conn *conn;
+	struct conn *conn, *old;
 	struct counts *k;
+	void *retired;
 	const char *key;
 	int got_s, got_d, retx, t;
 
@@ -256,31 +256,30 @@ count_row(struct state *st, const struct at_reader *r, const struct cols *c)
 		return 0;
 	}
 
+	/* lib/rowconn owns the connection's life: the first frame decides its
+	 * server port, and so does a SYN opening a new connection on the
+	 * same addresses and ports (the old one's counts go to its path) */
 	key = rowconn_key(&st->key, r, &c->conn, (unsigned)sport,
 	    (unsigned)dport);
-	if ((entry = rowconn_find(st->table, key)) != NULL)
-		conn = rowconn_data(entry);
-	else {
-		conn = ecalloc(1, sizeof(*conn));
-		rowconn_add(st->table, key, conn);
-		if (st->nconns == st->conncap) {
-			st->conncap = st->conncap ? 2 * st->conncap : 64;
-			st->conns = ereallocarray(st->conns, st->conncap,
-			    sizeof(*st->conns));
+	entry = rowconn_row(st->table, key, (unsigned)sport, (unsigned)dport,
+	    flags, len, &retired);
+	old = retired;
+	if (old != NULL && conn_flush(st, old) != 0)
+		return -1;
+	if ((conn = rowconn_data(entry)) == NULL) {
+		if ((conn = old) == NULL) {
+			conn = ecalloc(1, sizeof(*conn));
+			if (st->nconns == st->conncap) {
+				st->conncap = st->conncap ? 2 * st->conncap :
+				    64;
+				st->conns = ereallocarray(st->conns,
+				    st->conncap, sizeof(*st->conns));
+			}
+			st->conns[st->nconns++] = conn;
 		}
-		st->conns[st->nconns++] = conn;
+		rowconn_set_data(entry, conn);
+		conn->server_port = (uint16_t)rowconn_server(entry);
 	}
-	/* The first frame of a connection decides its server port; so does
-	 * a SYN opening a new connection on the same addresses and ports. */
-	if (entry == NULL || rowconn_reopens(flags, conn->started)) {
-		if (entry != NULL && conn_flush(st, conn) != 0)
-			return -1;
-		conn->server_port = (uint16_t)rowconn_server_port(flags,
-		    (unsigned)sport, (unsigned)dport);
-		conn->started = 0;
-	}
-	if (len > 0 || (flags & (TH_FIN | TH_RST)) != 0)
-		conn->started = 1;
 	if (st->labels != NULL &&
 	    labels_get(st->labels, conn->server_port) == NULL) {
 		st->unlabelled++;

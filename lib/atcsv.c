@@ -280,9 +280,11 @@ track_quotes(struct at_reader *r, const char *s, size_t n)
  * Everything else (quoted fields, rows spanning lines) goes to libcsv.
  */
 static int
-split_plain(struct at_reader *r, const char *s, size_t n)
+split_plain(struct at_reader *r, size_t n)
 {
+	char *s = r->line, *p, *buf;
 	struct at_row *row;
+	size_t cap;
 
 	if (r->csv_open || memchr(s, '"', n) != NULL)
 		return 0;
@@ -297,16 +299,30 @@ split_plain(struct at_reader *r, const char *s, size_t n)
 	row = tail_row(r);
 	row_clear(row);
 	row->line = r->lineno;
-	for (;;) {
-		const char *at = memchr(s, AT_SEP, n);
-		size_t len = at ? (size_t)(at - s) : n;
+	/* the fields in place: the separators become NULs, no copy */
+	s[n] = '\0';
+	for (p = s;;) {
+		char *at = memchr(p, AT_SEP, n - (size_t)(p - s));
 
-		row_add(row, s, len);
+		if (row->nf == row->fcap) {
+			row->fcap = row->fcap ? row->fcap * 2 : 32;
+			row->off = ereallocarray(row->off, row->fcap,
+			    sizeof(*row->off));
+		}
+		row->off[row->nf++] = (size_t)(p - s);
 		if (at == NULL)
 			break;
-		s += len + 1;
-		n -= len + 1;
+		*at = '\0';
+		p = at + 1;
 	}
+	row->len = n + 1;
+	/* the row keeps the line; the next line goes to its old buffer */
+	buf = row->buf;
+	cap = row->cap;
+	row->buf = r->line;
+	row->cap = r->linecap;
+	r->line = buf;
+	r->linecap = cap;
 	r->nrows++;
 	return 1;
 }
@@ -360,7 +376,7 @@ fill(struct at_reader *r)
 			    binary_hint(r->magic, r->nmagic));
 			return -1;
 		}
-		if (split_plain(r, r->line, (size_t)n))
+		if (split_plain(r, (size_t)n))
 			continue;
 		if (csv_parse(&r->csv, r->line, (size_t)n, on_field, on_row,
 		    r) != (size_t)n) {
@@ -614,6 +630,12 @@ at_get(const struct at_reader *r, int col)
 	if (r->map != NULL)
 		c = r->map[c];
 	return r->cur->buf + r->cur->off[c];
+}
+
+const char *
+at_file(const struct at_reader *r)
+{
+	return r->name;
 }
 
 size_t

@@ -53,6 +53,9 @@ int at_next(struct at_reader *r);
 /* Field `col` of the current row; "" for col < 0. */
 const char *at_get(const struct at_reader *r, int col);
 
+/* The name of the file being read ("stdin" for standard input). */
+const char *at_file(const struct at_reader *r);
+
 /* Line number (1-based, header is line 1) where the current row starts. */
 size_t at_line(const struct at_reader *r);
 

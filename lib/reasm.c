@@ -1,24 +1,24 @@
-#include <err.h>
+/*
+ * reasm.c: see reasm.h.
+ */
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
+#include "nstime.h"
 #include "reasm.h"
 #include "record.h"
 #include "util.h"
 
-#define DAY_MS		INT64_C(86400000)
-#define HDR_FULL	((1u << REC_HDR_LEN) - 1)
 #define CONFIRM		2	/* records after the first that must agree */
+#define REASM_GAP_MAX	(INT64_C(1) << 22)	/* records held below a jump */
 
 struct slot {
 	int64_t deadline;	/* output at this capture time */
 	int64_t time_ns;	/* -1: last byte not captured yet */
 	int64_t ack_ns;		/* -1: no covering ACK yet */
-	uint16_t mask;		/* header bytes captured */
-	uint8_t hdr[REC_HDR_LEN];
+	uint32_t mask;		/* header bytes captured */
+	uint8_t hdr[REC_HDR_MAX];
 	uint8_t retx;
-	uint8_t touched;
 	uint8_t waiting;	/* covered by an ACK before its last byte */
 };
 
@@ -27,7 +27,7 @@ enum ev_kind { EV_DATA, EV_ACK, EV_CLOSE };
 /* A segment or ACK kept while probing, replayed once records are found. */
 struct event {
 	int64_t t;
-	uint32_t seq;		/* seq, or ack */
+	int64_t off;		/* offset, or ack */
 	uint32_t len;
 	size_t boff;		/* payload bytes in probe.bytes */
 	uint32_t nb;
@@ -36,8 +36,8 @@ struct event {
 
 struct probe {
 	int have_anchor;
-	uint32_t anchor;	/* raw seq of assembly offset 0 */
-	int syn;		/* anchor is ISN+1: only offset 0 may start */
+	int64_t anchor;		/* stream offset of assembly offset 0 */
+	int start;		/* anchor is where records start */
 	uint8_t *abuf, *aknown;	/* the stream from anchor, as captured */
 	size_t alen;		/* bytes of abuf in use */
 	size_t scan;		/* offsets below were rejected */
@@ -50,61 +50,44 @@ struct probe {
 
 struct reasm {
 	struct reasm_cfg cfg;
+	uint32_t hdr_full;	/* mask of a whole header */
 	enum reasm_state state;
-	int syn_seen;
-	uint32_t isn;
 	struct probe pr;
-	/* synced: stream offset 0 is the first byte of record 0 */
-	uint32_t ref_seq;	/* unwraps 32-bit numbers near the front */
-	int64_t ref_off;
-	int64_t acked;		/* highest ACK offset */
+	/* synced: stream offset `base` is the first byte of record 0 */
+	int64_t base;
+	int64_t front;		/* highest offset seen (data or ACK) */
+	int64_t acked;		/* highest ACK, relative to base */
+	int64_t last_ack_ns;	/* capture time of the last ACK, -1 none */
 	struct slot *ring;
 	size_t cap;		/* power of two */
 	int64_t lo, hi;		/* records [lo, hi) are held */
-	int64_t span_max;
 	int64_t end_idx;	/* index of the end record, or -1 */
 	int have_seqbase;
-	int64_t seqbase;	/* seq of record i is seqbase + i */
+	int64_t seqbase;	/* seq of record i, as first seen: seqbase + i */
+	int have_last;
+	uint64_t last_seq;	/* seq of the last record output */
 	int closed;
 	int64_t *wait;		/* records waiting for an ACK after time */
 	size_t nwait, waitcap;
 };
 
-static int
-hexval(int c)
+int64_t
+seq_unwrap(struct seq_unwrap *u, uint32_t seq)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+	int64_t off;
 
-/* Payload hex as tshark prints it: "0a1b..." or "0a:1b:...". */
-struct hexbuf {
-	const char *s;
-	size_t n;		/* bytes available */
-	size_t stride;
-};
-
-static void
-hex_init(struct hexbuf *h, const char *s, size_t len)
-{
-	h->s = s;
-	h->stride = len >= 3 && s[2] == ':' ? 3 : 2;
-	h->n = h->stride == 3 ? (len + 1) / 3 : len / 2;
-}
-
-/* Byte i, or -1 when it is not two hex digits. */
-static int
-hex_byte(const struct hexbuf *h, size_t i)
-{
-	int a = hexval((unsigned char)h->s[i * h->stride]);
-	int b = hexval((unsigned char)h->s[i * h->stride + 1]);
-
-	return a < 0 || b < 0 ? -1 : a << 4 | b;
+	if (!u->have) {
+		u->have = 1;
+		u->ref = seq;
+		u->ref_off = INT64_C(1) << 32;
+	}
+	off = u->ref_off + (int32_t)(seq - u->ref);
+	if (off > u->ref_off) {
+		/* follow the front, so that a long stream keeps unwrapping */
+		u->ref = seq;
+		u->ref_off = off;
+	}
+	return off;
 }
 
 struct reasm *
@@ -113,13 +96,10 @@ reasm_new(const struct reasm_cfg *cfg)
 	struct reasm *r = ecalloc(1, sizeof(*r));
 
 	r->cfg = *cfg;
+	r->hdr_full = (uint32_t)((UINT64_C(1) << rec_hdr_len(cfg->fmt)) - 1);
 	r->state = REASM_PROBE;
 	r->end_idx = -1;
-	r->span_max = (int64_t)(64 * 1024 * 1024 / cfg->len);
-	if (r->span_max < 4096)
-		r->span_max = 4096;
-	if (r->span_max > 1 << 20)
-		r->span_max = 1 << 20;
+	r->last_ack_ns = -1;
 	return r;
 }
 
@@ -157,15 +137,25 @@ reasm_held(const struct reasm *r)
 }
 
 void
-reasm_isn(struct reasm *r, uint32_t isn)
+reasm_start(struct reasm *r, int64_t off)
 {
 	if (r->state != REASM_PROBE || r->pr.nev > 0)
 		return;
-	r->syn_seen = 1;
-	r->isn = isn;
 	r->pr.have_anchor = 1;
-	r->pr.anchor = isn + 1;
-	r->pr.syn = 1;
+	r->pr.anchor = off;
+	r->pr.start = 1;
+}
+
+/* A record the analysis follows: data, born plausibly for the format. */
+static int
+plausible(const struct reasm *r, const struct rec_info *ri, int64_t now)
+{
+	if (ri->kind != REC_KIND_DATA)
+		return 0;
+	if (rec_born_plausible(ri, now))
+		return 1;
+	return (r->cfg.fmt == REC_FMT_IPERF3 ||
+	    r->cfg.fmt == REC_FMT_IPERF3_64) && rec_born_monotonic(ri);
 }
 
 /* ---- synced: cutting records ---------------------------------------- */
@@ -176,16 +166,21 @@ slot_at(const struct reasm *r, int64_t i)
 	return &r->ring[(size_t)i & (r->cap - 1)];
 }
 
-/* Makes records up to i held; 0, or -1 when i is too far ahead. */
-static int
+static void finalize(struct reasm *r, int64_t i);
+
+/* Makes records up to i held. */
+static void
 ensure(struct reasm *r, int64_t i, int64_t now)
 {
 	if (i < r->hi)
-		return 0;
+		return;
+	while (r->lo < r->hi && i - r->lo >= REASM_GAP_MAX) {
+		/* a jump this far: what waits below it goes out now */
+		r->cfg.stats->rec_early++;
+		finalize(r, r->lo++);
+	}
 	if (r->lo == r->hi)
 		r->lo = r->hi = i;	/* nothing held: start here */
-	if (i - r->lo >= r->span_max)
-		return -1;
 	if ((size_t)(i - r->lo + 1) > r->cap) {
 		size_t cap = r->cap ? r->cap : 64;
 		struct slot *ring;
@@ -203,31 +198,23 @@ ensure(struct reasm *r, int64_t i, int64_t now)
 		struct slot *s = slot_at(r, k);
 
 		memset(s, 0, sizeof(*s));
-		s->deadline = now + r->cfg.window_ns;
+		s->deadline = now + (r->closed ? r->cfg.grace_ns :
+		    r->cfg.window_ns);
 		s->time_ns = s->ack_ns = -1;
-		if (r->closed)
-			s->deadline = now + r->cfg.grace_ns;
 	}
 	r->hi = i + 1;
-	return 0;
-}
-
-static int64_t
-unwrap(const struct reasm *r, uint32_t v)
-{
-	return r->ref_off + (int32_t)(v - r->ref_seq);
 }
 
 static void
 header_done(struct reasm *r, int64_t i, struct slot *s)
 {
-	struct rec h;
+	struct rec_info h;
 
-	rec_decode(s->hdr, &h);
-	if (h.flag == REC_END) {
+	rec_read(r->cfg.fmt, s->hdr, &h);
+	if (h.kind == REC_KIND_END) {
 		if (r->end_idx < 0 || i < r->end_idx)
 			r->end_idx = i;
-	} else if (rec_is_data(&h)) {
+	} else if (h.kind == REC_KIND_DATA && !r->have_seqbase) {
 		r->have_seqbase = 1;
 		r->seqbase = (int64_t)h.seq - i;
 	}
@@ -243,19 +230,31 @@ wait_add(struct reasm *r, int64_t i)
 	r->wait[r->nwait++] = i;
 }
 
+/* Whether off lies beyond any TCP window of what this stream has shown. */
+static int
+too_far(struct reasm *r, int64_t off)
+{
+	if (off > r->front + REASM_SPAN_MAX)
+		return 1;
+	return 0;
+}
+
 static void
-synced_data(struct reasm *r, int64_t now, uint32_t seq, uint32_t len,
-    const struct hexbuf *hb, const uint8_t *raw, size_t nraw, int retx)
+synced_data(struct reasm *r, int64_t now, int64_t off, uint32_t len,
+    const uint8_t *bytes, uint32_t nbytes, int retx)
 {
 	const int64_t L = (int64_t)r->cfg.len;
-	int64_t s = unwrap(r, seq), e = s + len, first, last;
+	const int64_t H = (int64_t)rec_hdr_len(r->cfg.fmt);
+	int64_t s = off - r->base, e = s + len, first, last;
 
 	if (len == 0)
 		return;
-	if (e > r->ref_off) {
-		r->ref_off = e;
-		r->ref_seq = seq + len;
+	if (too_far(r, off)) {
+		r->cfg.stats->bytes_beyond += len;
+		return;
 	}
+	if (off + len > r->front)
+		r->front = off + len;
 	if (e <= 0) {
 		r->cfg.stats->bytes_before += len;
 		return;
@@ -281,35 +280,23 @@ synced_data(struct reasm *r, int64_t now, uint32_t seq, uint32_t len,
 				r->cfg.stats->retx_late++;
 			continue;
 		}
-		if (ensure(r, i, now) != 0) {
-			r->cfg.stats->bytes_beyond += (uint64_t)(e - ovs);
-			break;
-		}
+		ensure(r, i, now);
 		sl = slot_at(r, i);
-		sl->touched = 1;
 		if (retx)
 			sl->retx = 1;
-		/* header bytes [rs, rs + 13) */
-		if (sl->mask != HDR_FULL && ovs < rs + REC_HDR_LEN) {
-			int64_t he = rs + REC_HDR_LEN < ove ? rs + REC_HDR_LEN :
-			    ove;
+		/* header bytes [rs, rs + H) */
+		if (sl->mask != r->hdr_full && ovs < rs + H) {
+			int64_t he = rs + H < ove ? rs + H : ove;
 
 			for (int64_t b = ovs; b < he; b++) {
 				size_t pi = (size_t)(b - s);
-				int v;
 
-				if (sl->mask & (1u << (b - rs)))
+				if (pi >= nbytes || (sl->mask & (1u << (b - rs))))
 					continue;
-				if (raw != NULL)
-					v = pi < nraw ? raw[pi] : -1;
-				else
-					v = pi < hb->n ? hex_byte(hb, pi) : -1;
-				if (v < 0)
-					continue;
-				sl->hdr[b - rs] = (uint8_t)v;
-				sl->mask |= (uint16_t)(1u << (b - rs));
+				sl->hdr[b - rs] = bytes[pi];
+				sl->mask |= 1u << (b - rs);
 			}
-			if (sl->mask == HDR_FULL)
+			if (sl->mask == r->hdr_full)
 				header_done(r, i, sl);
 		}
 		if (ove == re && sl->time_ns < 0) {
@@ -323,11 +310,14 @@ synced_data(struct reasm *r, int64_t now, uint32_t seq, uint32_t len,
 }
 
 static void
-synced_ack(struct reasm *r, int64_t now, uint32_t ack)
+synced_ack(struct reasm *r, int64_t now, int64_t ack)
 {
 	const int64_t L = (int64_t)r->cfg.len;
-	int64_t a = unwrap(r, ack);
+	int64_t a = ack - r->base;
 
+	if (too_far(r, ack))
+		return;		/* acknowledges nothing this stream sent */
+	r->last_ack_ns = now;
 	if (r->nwait > 0) {
 		size_t k = 0;
 
@@ -384,33 +374,56 @@ finalize(struct reasm *r, int64_t i)
 {
 	struct slot *sl = slot_at(r, i);
 	struct reasm_rec out;
-	struct rec h;
 
 	if (r->end_idx >= 0 && i >= r->end_idx)
 		return;		/* the end record, or bytes counted after it */
-	if (sl->mask != HDR_FULL || sl->time_ns < 0) {
+	if (sl->mask != r->hdr_full || sl->time_ns < 0) {
 		r->cfg.stats->rec_incomplete++;
 		return;
 	}
-	rec_decode(sl->hdr, &h);
-	if (!rec_is_data(&h)) {
+	rec_read(r->cfg.fmt, sl->hdr, &out.info);
+	if (out.info.kind != REC_KIND_DATA) {
 		r->cfg.stats->rec_notdata++;
 		return;
 	}
+	if (!plausible(r, &out.info, sl->time_ns)) {
+		r->cfg.stats->rec_implausible++;
+		return;
+	}
+	if (r->have_last && out.info.seq <= r->last_seq) {
+		r->cfg.stats->rec_outofseq++;
+		return;
+	}
+	r->have_last = 1;
+	r->last_seq = out.info.seq;
 	out.index = i;
-	out.seq = h.seq;
-	out.flag = h.flag;
-	out.born = h.born;
+	out.end = r->base + (i + 1) * (int64_t)r->cfg.len;
 	out.time_ns = sl->time_ns;
 	out.rtt_ns = sl->ack_ns >= 0 ? sl->ack_ns - sl->time_ns : -1;
 	out.retx = sl->retx;
 	r->cfg.out(r->cfg.ctx, &out);
 }
 
+/* Whether record lo may go out at `now` (see reasm.h, holding). */
+static int
+releasable(const struct reasm *r, int64_t now)
+{
+	const struct slot *sl = slot_at(r, r->lo);
+	int64_t L = (int64_t)r->cfg.len;
+
+	if (sl->deadline <= now)
+		return 1;
+	if (r->acked / L - r->lo > REASM_ACKED_HOLD)
+		return 1;	/* acknowledged: only a late retx could change */
+	/* no ACK for a grace time: this capture shows none to wait for */
+	return sl->time_ns >= 0 && now - sl->time_ns > r->cfg.grace_ns &&
+	    (r->last_ack_ns < 0 || now - r->last_ack_ns > r->cfg.grace_ns);
+}
+
 static void
 synced_tick(struct reasm *r, int64_t now, int all)
 {
-	while (r->lo < r->hi && (all || slot_at(r, r->lo)->deadline <= now)) {
+	while (r->lo < r->hi && (all || releasable(r, now))) {
 		finalize(r, r->lo);
 		r->lo++;
 	}
@@ -428,36 +441,28 @@ static int
 probe_check(const struct reasm *r, size_t o, int64_t now, int final)
 {
 	const struct probe *p = &r->pr;
-	struct rec first, h;
-	uint8_t b[REC_HDR_LEN];
+	const size_t H = rec_hdr_len(r->cfg.fmt);
+	struct rec_info first, h;
 
 	for (int k = 0; k <= CONFIRM; k++) {
 		size_t at = o + (size_t)k * r->cfg.len;
 
-		if (at + REC_HDR_LEN > p->alen)
+		if (at + H > p->alen)
 			return k > 0 && final ? 1 : -1;
-		for (size_t j = 0; j < REC_HDR_LEN; j++) {
+		for (size_t j = 0; j < H; j++)
 			if (!p->aknown[at + j])
 				return k > 0 && final ? 1 : -1;
-			b[j] = p->abuf[at + j];
-		}
-		rec_decode(b, k == 0 ? &first : &h);
+		rec_read(r->cfg.fmt, p->abuf + at, k == 0 ? &first : &h);
 		if (k == 0) {
-			double born = rec_born_ms(&first);
-			double now_ms = (double)(now / 1000000);
-
-			if (first.flag == REC_END && p->syn)
+			if (first.kind == REC_KIND_END && p->start)
 				return 1;	/* a run without data */
-			if (!rec_is_data(&first) || born < now_ms - DAY_MS ||
-			    born > now_ms + DAY_MS)
+			if (!plausible(r, &first, now))
 				return 0;
-			if (p->syn)
-				return 1;	/* the SYN says where */
 			continue;
 		}
-		if (h.flag == REC_END)
+		if (h.kind == REC_KIND_END)
 			return 1;
-		if (!rec_is_data(&h) || h.seq != first.seq + (uint32_t)k)
+		if (h.kind != REC_KIND_DATA || h.seq != first.seq + (uint64_t)k)
 			return 0;
 	}
 	return 1;
@@ -474,11 +479,11 @@ replay(struct reasm *r)
 
 		switch (ev->kind) {
 		case EV_DATA:
-			synced_data(r, ev->t, ev->seq, ev->len, NULL,
+			synced_data(r, ev->t, ev->off, ev->len,
 			    p.bytes + ev->boff, ev->nb, ev->retx);
 			break;
 		case EV_ACK:
-			synced_ack(r, ev->t, ev->seq);
+			synced_ack(r, ev->t, ev->off);
 			break;
 		case EV_CLOSE:
 			synced_close(r, ev->t);
@@ -492,8 +497,8 @@ static void
 sync_at(struct reasm *r, size_t o)
 {
 	r->state = REASM_SYNCED;
-	r->ref_seq = r->pr.anchor + (uint32_t)o;
-	r->ref_off = 0;
+	r->base = r->pr.anchor + (int64_t)o;
+	r->front = r->base;
 	r->acked = 0;
 	replay(r);
 }
@@ -502,6 +507,7 @@ static void
 give_up(struct reasm *r)
 {
 	r->cfg.stats->bytes_norec += r->pr.datalen;
+	r->cfg.stats->streams_norec++;
 	probe_free(&r->pr);
 	r->state = REASM_NORECORDS;
 }
@@ -511,13 +517,14 @@ static void
 probe_scan(struct reasm *r, int64_t now, int final)
 {
 	struct probe *p = &r->pr;
+	const size_t H = rec_hdr_len(r->cfg.fmt);
 
 	if (!p->have_anchor || p->abuf == NULL) {
 		if (final)
 			give_up(r);
 		return;
 	}
-	if (p->syn) {
+	if (p->start) {
 		int rc = probe_check(r, 0, now, final);
 
 		if (rc == 1)
@@ -526,8 +533,7 @@ probe_scan(struct reasm *r, int64_t now, int final)
 			give_up(r);
 		return;
 	}
-	while (p->scan + REC_HDR_LEN <= p->alen &&
-	    (final || p->scan < REASM_PROBE_SCAN)) {
+	while (p->scan + H <= p->alen && (final || p->scan < REASM_PROBE_SCAN)) {
 		int rc = probe_check(r, p->scan, now, final);
 
 		if (rc == 1) {
@@ -563,17 +569,17 @@ probe_event(struct reasm *r)
 }
 
 static void
-probe_data(struct reasm *r, int64_t now, uint32_t seq, uint32_t len,
-    const struct hexbuf *hb, int retx)
+probe_data(struct reasm *r, int64_t now, int64_t off, uint32_t len,
+    const uint8_t *bytes, uint32_t nbytes, int retx)
 {
 	struct probe *p = &r->pr;
-	size_t nb = hb->n < len ? hb->n : len;
+	size_t nb = nbytes < len ? nbytes : len;
 	size_t cap = probe_cap(r);
 	struct event *ev;
 
 	if (!p->have_anchor) {
 		p->have_anchor = 1;
-		p->anchor = seq;
+		p->anchor = off;
 	}
 	if (p->abuf == NULL) {
 		p->abuf = emalloc(cap);
@@ -581,7 +587,7 @@ probe_data(struct reasm *r, int64_t now, uint32_t seq, uint32_t len,
 	}
 	ev = probe_event(r);
 	ev->t = now;
-	ev->seq = seq;
+	ev->off = off;
 	ev->len = len;
 	ev->retx = (uint8_t)retx;
 	ev->kind = EV_DATA;
@@ -590,19 +596,20 @@ probe_data(struct reasm *r, int64_t now, uint32_t seq, uint32_t len,
 		p->bytes = ereallocarray(p->bytes, p->bytecap, 1);
 	}
 	ev->boff = p->nbytes;
+	ev->nb = (uint32_t)nb;
+	if (nb > 0)
+		memcpy(p->bytes + p->nbytes, bytes, nb);
+	p->nbytes += nb;
 	for (size_t i = 0; i < nb; i++) {
-		int v = hex_byte(hb, i);
-		int64_t at = (int64_t)(int32_t)(seq - p->anchor) + (int64_t)i;
+		int64_t at = off - p->anchor + (int64_t)i;
 
-		p->bytes[p->nbytes + ev->nb++] = (uint8_t)(v < 0 ? 0 : v);
-		if (v < 0 || at < 0 || at >= (int64_t)cap)
+		if (at < 0 || at >= (int64_t)cap)
 			continue;
-		p->abuf[at] = (uint8_t)v;
+		p->abuf[at] = bytes[i];
 		p->aknown[at] = 1;
 		if ((size_t)at + 1 > p->alen)
 			p->alen = (size_t)at + 1;
 	}
-	p->nbytes += ev->nb;
 	p->datalen += len;
 	probe_scan(r, now, 0);
 	if (r->state == REASM_PROBE &&
@@ -613,20 +620,55 @@ probe_data(struct reasm *r, int64_t now, uint32_t seq, uint32_t len,
 /* ---- the interface --------------------------------------------------- */
 
 void
-reasm_data(struct reasm *r, int64_t now, uint32_t seq, uint32_t len,
-    const char *hex, size_t hexlen, int retx)
+reasm_wanted(const struct reasm *r, int64_t off, uint32_t len,
+    void (*want)(void *ctx, uint32_t from, uint32_t to), void *ctx)
 {
-	struct hexbuf hb;
+	const int64_t L = (int64_t)r->cfg.len;
+	const int64_t H = (int64_t)rec_hdr_len(r->cfg.fmt);
+	int64_t s, e, first, last;
 
+	if (len == 0 || r->state == REASM_NORECORDS)
+		return;
+	if (r->state == REASM_PROBE) {
+		want(ctx, 0, len);	/* kept for the replay */
+		return;
+	}
+	s = off - r->base;
+	e = s + len;
+	if (e <= 0)
+		return;
+	first = s < 0 ? 0 : s / L;
+	last = (e - 1) / L;
+	if (first < r->lo)
+		first = r->lo;
+	if (r->end_idx >= 0 && last > r->end_idx)
+		last = r->end_idx;
+	for (int64_t i = first; i <= last; i++) {
+		int64_t hs = i * L, he = hs + H;
+
+		if (i < r->hi && slot_at(r, i)->mask == r->hdr_full)
+			continue;	/* its header is known */
+		if (hs < s)
+			hs = s;
+		if (he > e)
+			he = e;
+		if (hs < he)
+			want(ctx, (uint32_t)(hs - s), (uint32_t)(he - s));
+	}
+}
+
+void
+reasm_data(struct reasm *r, int64_t now, int64_t off, uint32_t len,
+    const uint8_t *bytes, uint32_t nbytes, int retx)
+{
 	if (len == 0)
 		return;
-	hex_init(&hb, hex, hexlen);
 	switch (r->state) {
 	case REASM_PROBE:
-		probe_data(r, now, seq, len, &hb, retx);
+		probe_data(r, now, off, len, bytes, nbytes, retx);
 		break;
 	case REASM_SYNCED:
-		synced_data(r, now, seq, len, &hb, NULL, 0, retx);
+		synced_data(r, now, off, len, bytes, nbytes, retx);
 		break;
 	case REASM_NORECORDS:
 		r->cfg.stats->bytes_norec += len;
@@ -635,7 +677,7 @@ reasm_data(struct reasm *r, int64_t now, uint32_t seq, uint32_t len,
 }
 
 void
-reasm_ack(struct reasm *r, int64_t now, uint32_t ack)
+reasm_ack(struct reasm *r, int64_t now, int64_t ack)
 {
 	struct event *ev;
 
@@ -645,7 +687,7 @@ reasm_ack(struct reasm *r, int64_t now, uint32_t ack)
 			return;	/* nothing sent yet that it could cover */
 		ev = probe_event(r);
 		ev->t = now;
-		ev->seq = ack;
+		ev->off = ack;
 		ev->kind = EV_ACK;
 		if (r->pr.nev >= REASM_PROBE_EVENTS)
 			give_up(r);
@@ -706,9 +748,15 @@ reasm_finish(struct reasm *r)
 int
 reasm_frontier(const struct reasm *r, int64_t *seq)
 {
-	if (r->state != REASM_SYNCED || !r->have_seqbase)
+	if (r->state != REASM_SYNCED)
 		return 0;
-	*seq = r->seqbase + (r->lo < r->hi ? r->lo : r->hi);
+	/* seqs only grow (a sender may skip some: udsend -q drops) */
+	if (r->have_last)
+		*seq = (int64_t)(r->last_seq + 1);
+	else if (r->have_seqbase)
+		*seq = r->seqbase + r->lo;
+	else
+		return 0;
 	return 1;
 }
 
@@ -726,4 +774,12 @@ reasm_drained(const struct reasm *r)
 	if (r->state != REASM_SYNCED || r->lo < r->hi)
 		return 0;
 	return r->closed || r->end_idx >= 0;
+}
+
+int64_t
+reasm_index_of(const struct reasm *r, int64_t off)
+{
+	if (r->state != REASM_SYNCED || off < r->base)
+		return -1;
+	return (off - r->base) / (int64_t)r->cfg.len;
 }

@@ -1,26 +1,33 @@
 /*
- * reasm.h: one direction of a TCP connection carrying fixed-length records
- * (DESIGN.md, "The record on the wire" and "Semantics of the record
- * metrics").  Segments and the peer's ACKs go in, in capture order; each
- * record comes out once, when nothing captured later can change it:
+ * reasm.h: reassembly of one byte stream carrying fixed-length records
+ * (DESIGN.md, "Records" and "Semantics of the record metrics"): a direction
+ * of a TCP connection, or an MPTCP connection's data-sequence space.
+ * Segments (as bytes at 64-bit stream offsets) and the peer's ACKs go in,
+ * in capture order; each record comes out once, when nothing captured later
+ * can change it:
  *
  *   time  capture time of the first segment carrying the record's last byte
  *   rtt   first cumulative ACK (>= the record's end) captured at or after
  *         `time`, minus time; -1 when none was
  *   retx  1 if a segment flagged as a retransmission overlaps the record
  *
- * A record is held from its first byte until an ACK covers it plus a grace
- * time (a retransmission of acknowledged bytes can still be captured, e.g.
- * a spurious RTO at the sender), or until the connection closed plus the
- * grace time, or at most the window after its first byte.  So memory is
- * bounded by the window, whatever the capture's length.
+ * Holding follows what is unacknowledged, not a byte budget: a record is
+ * held from its first byte until an ACK covers it plus a grace time (a
+ * retransmission of acknowledged bytes can still be captured, e.g. a
+ * spurious RTO), but at most REASM_ACKED_HOLD acknowledged records at once;
+ * an unacknowledged record at most the window, or the grace time once the
+ * stream has shown no ACK for that long (a capture of one direction only).
+ * Nothing is dropped for want of room: a segment is ignored, and counted,
+ * only when it lies beyond any TCP window (2^30 bytes) of what was seen.
  *
- * Where records start: at ISN+1 when the SYN was seen (reasm_isn).  Without
- * a SYN, segments are kept (the first REASM_PROBE_SCAN bytes plus three
- * records, at most REASM_PROBE_EVENTS segments and ACKs) until an offset
- * decodes as a plausible record: flag 1 or 2, born within a day of the
- * capture time, and the next two records (where captured) continuing the
- * sequence numbers; then the kept segments and ACKs are replayed.
+ * Where records start: at the offset given to reasm_start (the byte after
+ * the SYN).  Without it, segments are kept (the first REASM_PROBE_SCAN bytes
+ * plus three records, at most REASM_PROBE_EVENTS segments and ACKs) until an
+ * offset decodes as a plausible record (data, born within a day of the
+ * capture time) followed by the next two (where captured) continuing the
+ * sequence numbers; then the kept segments and ACKs are replayed.  With a
+ * start, the first record must still be followed by its successors, so a
+ * record length that does not fit (-s) yields no records, not wrong ones.
  */
 #ifndef MPTK_REASM_H
 #define MPTK_REASM_H
@@ -28,14 +35,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "record.h"
+
 #define REASM_PROBE_SCAN	16384	/* offsets tried for the first record */
 #define REASM_PROBE_EVENTS	4096	/* segments and ACKs kept meanwhile */
+#define REASM_ACKED_HOLD	65536	/* acknowledged records held at once */
+#define REASM_SPAN_MAX		(INT64_C(1) << 30)	/* bytes: any TCP window */
+
+/*
+ * 32-bit TCP sequence numbers as 64-bit stream offsets, for a direction's
+ * data and the ACKs of it alike; zero it first.  The first number seen is
+ * offset 2^32, so that wrapped or earlier numbers stay positive.
+ */
+struct seq_unwrap {
+	int have;
+	uint32_t ref;
+	int64_t ref_off;
+};
+
+int64_t seq_unwrap(struct seq_unwrap *u, uint32_t seq);
 
 struct reasm_rec {
 	int64_t index;		/* record number in the stream, from 0 */
-	uint32_t seq;
-	uint8_t flag;		/* REC_DATA_MS or REC_DATA_US */
-	uint64_t born;		/* as on the wire */
+	int64_t end;		/* stream offset just past its last byte */
+	struct rec_info info;	/* its header */
 	int64_t time_ns;
 	int64_t rtt_ns;		/* -1: no ACK captured */
 	int retx;
@@ -46,21 +69,26 @@ struct reasm_stats {
 	uint64_t bytes_before;	/* before the first whole record */
 	uint64_t bytes_norec;	/* in streams where no record was found */
 	uint64_t bytes_after_end;	/* after the end record */
-	uint64_t bytes_beyond;	/* too far ahead of the oldest open record */
+	uint64_t bytes_beyond;	/* beyond any TCP window of the stream */
 	uint64_t rec_incomplete;	/* header or last byte never captured */
-	uint64_t rec_notdata;	/* flag neither 0, 1 nor 2 */
+	uint64_t rec_notdata;	/* a flag that is no record's */
+	uint64_t rec_implausible;	/* born more than a day from the capture */
+	uint64_t rec_outofseq;	/* seq not above the record before's */
+	uint64_t rec_early;	/* output early: 4 M records further on */
 	uint64_t retx_late;	/* retransmitted after the record was out */
+	uint64_t streams_norec;	/* streams in which no record was found */
 };
 
 typedef void reasm_out_fn(void *ctx, const struct reasm_rec *rec);
 
 struct reasm_cfg {
-	size_t len;		/* record length, >= REC_HDR_LEN */
+	size_t len;		/* record length, >= rec_hdr_len(fmt) */
+	enum rec_format fmt;
 	int64_t window_ns;	/* the longest a record is held */
 	int64_t grace_ns;	/* held after its ACK or the close */
 	reasm_out_fn *out;
 	void *ctx;
-	struct reasm_stats *stats;	/* shared by every direction */
+	struct reasm_stats *stats;	/* shared by every stream */
 };
 
 enum reasm_state {
@@ -74,22 +102,30 @@ struct reasm;
 struct reasm *reasm_new(const struct reasm_cfg *cfg);
 void reasm_free(struct reasm *r);
 
-/* The SYN of this direction was seen: records start at isn + 1. */
-void reasm_isn(struct reasm *r, uint32_t isn);
+/* Records start at offset `off` (the SYN was seen: ISN + 1). */
+void reasm_start(struct reasm *r, int64_t off);
 
 /*
- * A segment of this direction: raw sequence number, tcp.len, the captured
- * payload as hex text (tshark's tcp.payload: "0001a2..." or "00:01:a2...",
- * possibly shorter than len when the capture cut it), and whether it was
+ * A segment: its stream offset, length (tcp.len), the bytes captured from
+ * its start (nbytes <= len when the capture cut it), and whether it was
  * flagged as a (fast) retransmission.
  */
-void reasm_data(struct reasm *r, int64_t now, uint32_t seq, uint32_t len,
-    const char *hex, size_t hexlen, int retx);
+void reasm_data(struct reasm *r, int64_t now, int64_t off, uint32_t len,
+    const uint8_t *bytes, uint32_t nbytes, int retx);
 
-/* An ACK for this direction (the peer's tcp.ack_raw, ACK flag set). */
-void reasm_ack(struct reasm *r, int64_t now, uint32_t ack);
+/*
+ * Which bytes of a segment at `off` of `len` bytes reasm_data will read:
+ * calls want(ctx, from, to) for each range [from, to) of offsets within the
+ * segment (0..len), so a caller holding the payload as text need decode
+ * only those (record headers, or everything while the start is sought).
+ */
+void reasm_wanted(const struct reasm *r, int64_t off, uint32_t len,
+    void (*want)(void *ctx, uint32_t from, uint32_t to), void *ctx);
 
-/* The connection ended (FIN both ways, or RST). */
+/* A cumulative ACK of this stream (the peer's, ACK flag set). */
+void reasm_ack(struct reasm *r, int64_t now, int64_t ack);
+
+/* The stream ended (FIN both ways, or RST). */
 void reasm_close(struct reasm *r, int64_t now);
 
 /* Outputs every record whose holding time is over at `now`. */
@@ -101,7 +137,7 @@ void reasm_finish(struct reasm *r);
 enum reasm_state reasm_state(const struct reasm *r);
 
 /*
- * 1 and *seq when known: every record of this direction numbered below *seq
+ * 1 and *seq when known: every record of this stream numbered below *seq
  * has been output (or will never be), so a join need not wait for it.
  */
 int reasm_frontier(const struct reasm *r, int64_t *seq);
@@ -114,5 +150,12 @@ int reasm_drained(const struct reasm *r);
 
 /* Records held and bytes kept while probing, for memory checks. */
 size_t reasm_held(const struct reasm *r);
+
+/*
+ * The record holding stream offset `off` (for readers that attribute
+ * bytes, e.g. MPTCP subflows): its index, or -1 before the records start
+ * or while the start is not known.
+ */
+int64_t reasm_index_of(const struct reasm *r, int64_t off);
 
 #endif

@@ -16,6 +16,9 @@ struct rowconn {
 	struct rowconn *next;	/* hash chain */
 	uint64_t hash;
 	void *data;
+	unsigned server;	/* the server port: the path's name */
+	unsigned client;	/* the other port */
+	int started;		/* carried data, FIN or RST */
 	char key[];
 };
 
@@ -142,11 +145,6 @@ rowconn_server_port(uint64_t flags, unsigned sport, unsigned dport)
 	return sport < dport ? sport : dport;
 }
 
-int
-rowconn_reopens(uint64_t flags, int started)
-{
-	return started && (flags & (TH_SYN | TH_ACK)) == TH_SYN;
-}
 
 /* FNV-1a */
 static uint64_t
@@ -215,6 +213,8 @@ rowconn_add(struct rowconn_table *t, const char *key, void *data)
 	memcpy(c->key, key, len + 1);
 	c->hash = hash_str(key);
 	c->data = data;
+	c->server = c->client = 0;
+	c->started = 0;
 	if (t->n + 1 > t->nbucket) {
 		/* at most one connection per bucket on average */
 		struct rowconn **old = t->bucket;
@@ -250,4 +250,48 @@ void *
 rowconn_data(const struct rowconn *c)
 {
 	return c->data;
+}
+
+void
+rowconn_set_data(struct rowconn *c, void *data)
+{
+	c->data = data;
+}
+
+unsigned
+rowconn_server(const struct rowconn *c)
+{
+	return c->server;
+}
+
+int
+rowconn_to_server(const struct rowconn *c, unsigned sport, unsigned dport)
+{
+	if (sport == dport)
+		return 1;	/* both ends on one port: call it uplink */
+	return dport == c->server;
+}
+
+struct rowconn *
+rowconn_row(struct rowconn_table *t, const char *key, unsigned sport,
+    unsigned dport, uint64_t flags, uint64_t len, void **retired)
+{
+	struct rowconn *c = rowconn_find(t, key);
+
+	*retired = NULL;
+	if (c != NULL && c->started &&
+	    (flags & (TH_SYN | TH_ACK)) == TH_SYN) {
+		/* the same addresses and ports again: a new connection */
+		*retired = c->data;
+		rowconn_remove(t, c);
+		c = NULL;
+	}
+	if (c == NULL) {
+		c = rowconn_add(t, key, NULL);
+		c->server = rowconn_server_port(flags, sport, dport);
+		c->client = c->server == sport ? dport : sport;
+	}
+	if (len > 0 || (flags & (TH_FIN | TH_RST)) != 0)
+		c->started = 1;
+	return c;
 }

@@ -44,10 +44,6 @@ void rowconn_key_free(struct rowconn_key *k);
  * SYN-ACK), and without either, the lower port.  flags is tcp.flags. */
 unsigned rowconn_server_port(uint64_t flags, unsigned sport, unsigned dport);
 
-/* A pure SYN on a pair whose connection has `started` (carried data or
- * ended) opens a new connection there. */
-int rowconn_reopens(uint64_t flags, int started);
-
 /* A table of connections by key, each with a pointer the caller owns. */
 struct rowconn_table;
 struct rowconn;
@@ -55,6 +51,25 @@ struct rowconn;
 struct rowconn_table *rowconn_table_new(void);
 /* Frees the table, calling free_data (when not NULL) on every pointer. */
 void rowconn_table_free(struct rowconn_table *t, void (*free_data)(void *));
+
+/*
+ * The whole life of a connection, for every filter that reads rows: the
+ * connection of the current row (key, its TCP ports and tcp.flags, tcp.len).
+ * The first row of a key opens a connection: its server port is decided
+ * then (rowconn_server_port), its data pointer is NULL for the caller to
+ * set.  A connection has started once a row carried data, FIN or RST; a
+ * pure SYN on a started one opens a new connection on the same key, and
+ * the old one's data pointer is handed back in *retired for the caller to
+ * finish and free (else *retired is NULL).
+ */
+struct rowconn *rowconn_row(struct rowconn_table *t, const char *key,
+    unsigned sport, unsigned dport, uint64_t flags, uint64_t len,
+    void **retired);
+unsigned rowconn_server(const struct rowconn *c);
+/* Whether a row from `sport` to `dport` goes toward the server port. */
+int rowconn_to_server(const struct rowconn *c, unsigned sport,
+    unsigned dport);
+void rowconn_set_data(struct rowconn *c, void *data);
 
 /* The connection of `key`, or NULL. */
 struct rowconn *rowconn_find(const struct rowconn_table *t, const char *key);

@@ -242,6 +242,59 @@ num_double(const char *s, double min, double max, double *out)
 	return NUM_OK;
 }
 
+/* A hex digit's value, or -1. */
+static const int8_t hexval[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};	/* one more than the value: 0 is "not a digit" */
+
+long
+hex_count(const char *s, size_t n)
+{
+	if (n >= 3 && s[2] == ':')
+		return (n + 1) % 3 == 0 ? (long)((n + 1) / 3) : -1;
+	return n % 2 == 0 ? (long)(n / 2) : -1;
+}
+
+int
+hex_decode_range(const char *s, size_t n, size_t from, size_t to,
+    uint8_t *out)
+{
+	size_t stride = n >= 3 && s[2] == ':' ? 3 : 2;
+	const unsigned char *p = (const unsigned char *)s + from * stride;
+
+	for (size_t i = from; i < to; i++, p += stride) {
+		int hi = hexval[p[0]], lo = hexval[p[1]];
+
+		if (hi == 0 || lo == 0)
+			return -1;
+		out[i] = (uint8_t)((hi - 1) << 4 | (lo - 1));
+	}
+	return 0;
+}
+
+long
+hex_decode(const char *s, size_t n, uint8_t *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t stride = n >= 3 && s[2] == ':' ? 3 : 2, nb, i;
+
+	if (stride == 3 ? (n + 1) % 3 != 0 : n % 2 != 0)
+		return -1;
+	nb = stride == 3 ? (n + 1) / 3 : n / 2;
+	for (i = 0; i < nb; i++, p += stride) {
+		int hi = hexval[p[0]], lo = hexval[p[1]];
+
+		if (hi == 0 || lo == 0 || (stride == 3 && i + 1 < nb &&
+		    p[2] != ':'))
+			return -1;
+		out[i] = (uint8_t)((hi - 1) << 4 | (lo - 1));
+	}
+	return (long)nb;
+}
+
 /* "00" to "99": two digits per division by 100. */
 static const char digit_pairs[201] =
     "00010203040506070809101112131415161718192021222324"

@@ -55,6 +55,21 @@ int num_fixed(const char *s, int scale, int64_t min, int64_t max,
  */
 int num_double(const char *s, double min, double max, double *out);
 
+/*
+ * Hex bytes as tshark prints them ("0a1b..." or "0a:1b:..."), through a
+ * table: the bytes at out (room for n / 2), their count, or -1 when s[0..n)
+ * is not such text.
+ */
+long hex_decode(const char *s, size_t n, uint8_t *out);
+/*
+ * The number of bytes such text holds (-1: not of that form), and bytes
+ * [from, to) of them decoded into out[from..to) (-1: not hex there): for a
+ * reader that needs only some of a long payload's bytes.
+ */
+long hex_count(const char *s, size_t n);
+int hex_decode_range(const char *s, size_t n, size_t from, size_t to,
+    uint8_t *out);
+
 /* Decimal text of v at out (room for 20 bytes), no printf; the length. */
 size_t num_fmt_u64(uint64_t v, char *out);
 /* The low `width` decimal digits of v, zero-padded (a fraction's digits). */

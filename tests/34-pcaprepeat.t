@@ -32,27 +32,37 @@ is "$all2" "$((2 * all - syn - fin))" \
     "2 copies of every frame but the handshakes of the second and the empty FIN/RST of the first"
 is "$retx2" "$((2 * retx))" "tshark finds twice the retransmissions: the streams are continuous"
 
-REF_FIELDS="frame.time_epoch tcp.stream tcp.srcport tcp.dstport tcp.seq_raw tcp.ack_raw tcp.len tcp.flags tcp.analysis.retransmission tcp.analysis.fast_retransmission tcp.payload"
-E=""; for f in $REF_FIELDS; do E="$E -e $f"; done
-# shellcheck disable=SC2086
-tsh -r "$cap" -T fields -E header=y -E separator=@ $E | python3 "$TOP/tests/ref/records.py" -m rtt >"$TMP/one"
-# shellcheck disable=SC2086
-tsh -r "$TMP/rep.pcap" -T fields -E header=y -E separator=@ $E | python3 "$TOP/tests/ref/records.py" --all "$TMP/want"
-n1=$(awk -F@ '$2 == $3 { print $4 }' "$TMP/one" | sort -u)
-n3=$(awk -F@ '$2 == $3 { print $4 }' "$TMP/want.rtt" | sort -u)
+# The reference's fields (tests/ref/records.py --fields) hold seqjoin's
+# (the IP TTL tells the vantage: this is the server's capture)
+# shellcheck disable=SC2046
+tshark_fields "$cap" $(python3 "$TOP/tests/ref/records.py" --fields) |
+    python3 "$TOP/tests/ref/records.py" --paths >"$TMP/one" 2>/dev/null
+# shellcheck disable=SC2046
+tshark_fields "$TMP/rep.pcap" $(python3 "$TOP/tests/ref/records.py" --fields) >"$TMP/rep.rows"
+python3 "$TOP/tests/ref/records.py" --all "$TMP/want" <"$TMP/rep.rows" 2>/dev/null
+n1=$(awk -F@ 'NR > 1 { print $7 }' "$TMP/one" | sort -u)
+n3=$(awk -F@ 'NR > 1 { print $7 }' "$TMP/want.paths" | sort -u)
 is "$n3" "$((2 * n1 + 1))" "every path has 2 x $n1 records plus the former end record"
-is "$(cut -d@ -f1 "$TMP/want.records" | tail -n +2 | awk 'NR - 1 != $1' | head -1)" "" "record numbers go on without a gap across the copies"
+is "$(awk -F@ 'NR > 1 && ($8 != 0 || $9 != 2 * '"$n1"' || $10 != 0) { print }' "$TMP/want.paths")" "" \
+    "record numbers go on without a gap across the copies"
 
 if [ -x "$BIN/seqjoin" ]; then
-	tshark_rows "$TMP/rep.pcap" | "$BIN/seqjoin" >"$TMP/joined" 2>/dev/null
+	"$BIN/seqjoin" <"$TMP/rep.rows" >"$TMP/joined" 2>/dev/null
 	python3 "$TOP/tests/ref/reccmp.py" "$TMP/want.records" "$TMP/joined" >"$TMP/diff"; rc=$?
 	[ $rc -eq 0 ] || sed 's/^/# /' "$TMP/diff"
 	ok $rc "seqjoin on the repeated capture: every record equals the reference's"
-	"$BIN/rttpairs" <"$TMP/joined" >"$TMP/got"
-	python3 "$TOP/tests/ref/statcmp.py" "$TMP/want.rtt" "$TMP/got" >"$TMP/diff"; rc=$?
-	[ $rc -eq 0 ] || sed 's/^/# /' "$TMP/diff"
-	ok $rc "seqjoin | rttpairs on the repeated capture equals the reference"
+	if [ "$(printf '%s\n' 'dir@at@seq@born@3270.time@3270.rtt@3270.owd@3270.retx' \
+	    'ul@receiver@0@1000@1.000000000@@0.000@' | "$BIN/rttpairs" 2>/dev/null | head -1)" = \
+	    'dir@metric@a@b@sent@n@loss@mean@median@p95@p99@max@excess' ]; then
+		"$BIN/rttpairs" <"$TMP/joined" >"$TMP/got"
+		python3 "$TOP/tests/ref/statcmp.py" "$TMP/want.auto" "$TMP/got" >"$TMP/diff"; rc=$?
+		[ $rc -eq 0 ] || sed 's/^/# /' "$TMP/diff"
+		ok $rc "seqjoin | rttpairs on the repeated capture equals the reference"
+	else
+		skip "rttpairs does not print the header of the new semantics"
+	fi
 else
+	skip "bin/seqjoin is not built"
 	skip "bin/seqjoin is not built"
 fi
 done_testing

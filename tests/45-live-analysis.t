@@ -58,17 +58,18 @@ for dir in ul dl; do
 	NR == FNR { if (FNR > 1) { sent[$1 "@" $2] = 1; if ($1 == first) born[$2] = $3 } next }
 	FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 	{
-		n++
-		if ($1 != n - 1) { print "row " n ": seq " $1; exit }
-		if ($2 != born[$1]) { print "seq " $1 ": born " $2 " != " born[$1]; exit }
+		n++; s = $col["seq"]
+		if ($col["dir"] != dir) { print "row " n ": dir " $col["dir"]; exit }
+		if (s != n - 1) { print "row " n ": seq " s; exit }
+		if ($col["born"] != born[s]) { print "seq " s ": born " $col["born"] " != " born[s]; exit }
 		for (c in col) {
 			if (c !~ /\.time$/) continue
 			port = substr(c, 1, index(c, ".") - 1)
-			if ((port "@" $1) in sent) { if ($col[c] == "") { print "seq " $1 ": no " c; exit } }
-			else if ($col[c] != "") { print "seq " $1 ": " c " but udsend did not send it"; exit }
+			if ((port "@" s) in sent) { if ($col[c] == "") { print "seq " s ": no " c; exit } }
+			else if ($col[c] != "") { print "seq " s ": " c " but udsend did not send it"; exit }
 		}
 	}
-	END { if (n != m) print n " rows" }' first="${ps%%,*}" "$TMP/$dir.send" "$TMP/$dir.join")
+	END { if (n != m) print n " rows" }' first="${ps%%,*}" dir=$dir "$TMP/$dir.send" "$TMP/$dir.join")
 	is "$bad" "" "$dir: the capture holds records 0..$((M - 1)), on each path what udsend sent there, born as sent" ||
 		diag "seqjoin: $(cat "$TMP/$dir.join.err")" "tcpdump: $(tail -3 "$TMP/cap.pcap.err")"
 	# udrecv's output joins to the same records
@@ -77,9 +78,9 @@ for dir in ul dl; do
 	is "$(($(wc -l <"$TMP/$dir.rjoin") - 1))" $M "$dir: udrecv | seqjoin gives $M records"
 done
 bad=$(awk -F@ '
-NR == FNR { if (FNR == 1) for (i = 1; i <= NF; i++) a[$i] = i; else for (c in a) if (c ~ /\.time$/) t[$1, c] = $a[c]; next }
+NR == FNR { if (FNR == 1) for (i = 1; i <= NF; i++) a[$i] = i; else for (c in a) if (c ~ /\.time$/) t[$a["seq"], c] = $a[c]; next }
 FNR == 1 { for (i = 1; i <= NF; i++) b[$i] = i; next }
-{ for (c in b) if (c ~ /\.time$/) { d = $b[c] - t[$1, c]; if (d < 0 || d > 5) { print $1, c, d; exit } } }' \
+{ for (c in b) if (c ~ /\.time$/) { d = $b[c] - t[$b["seq"], c]; if (d < 0 || d > 5) { print $b["seq"], c, d; exit } } }' \
 	"$TMP/ul.join" "$TMP/ul.rjoin")
 # uplink: capture and udrecv both at the server; the capture's time is the
 # first copy's, a lost one is read only after its retransmission

@@ -106,3 +106,18 @@ tshark_rows() {
 	# shellcheck disable=SC2086
 	tshark_fields "$1" $fields
 }
+
+# What seqjoin reads of a capture, as tshark fields (pcap2csv's default list
+# holds them all): tshark_seqjoin_rows CAPTURE
+SEQJOIN_FIELDS="frame.time_epoch tcp.stream ip.src ip.dst tcp.srcport
+tcp.dstport tcp.seq_raw tcp.ack_raw tcp.len tcp.flags
+tcp.analysis.retransmission tcp.analysis.fast_retransmission tcp.payload
+ip.ttl ipv6.hlim udp.srcport udp.dstport udp.length udp.payload"
+tshark_seqjoin_rows() {
+	# shellcheck disable=SC2086
+	tshark_fields "$1" $SEQJOIN_FIELDS
+}
+pcap2csv_seqjoin_rows() {
+	# shellcheck disable=SC2086
+	"$BIN/pcap2csv" $(printf -- '-e %s ' $SEQJOIN_FIELDS) "$1"
+}

@@ -1,18 +1,19 @@
 /*
  * Fuzz target: the record reassembly lib/reasm as seqjoin drives it: one
- * connection's two directions, segments with arbitrary sequence numbers,
- * lengths, payload hex (plain, colon-separated, or arbitrary hex-alphabet
- * text as a bad row might carry) and retransmission flags, the peer's ACKs,
- * SYNs, the close, ticks, and the end of input.  Every record that comes out
- * is checked for what reasm.h promises.
+ * connection's two directions (32-bit sequence numbers unwrapped as seqjoin
+ * does), segments with arbitrary sequence numbers, lengths, payload bytes
+ * (all of them, or fewer than the length as a capture may cut them) and
+ * retransmission flags, the peer's ACKs, SYNs, the close, ticks, and the end
+ * of input.  Every record that comes out is checked for what reasm.h
+ * promises.
  *
- * Input: byte 0 picks the record length (13 + byte % 52, or 400 when 0),
- * byte 1 the window (1 + byte % 8 s); then operations, each one byte:
+ * Input: byte 0 picks the record length (25 + byte % 40, or 400 when 0),
+ * byte 1 the window (1 + byte % 8 s) and the format (byte / 8 % 4); then
+ * operations, each one byte:
  *   bit 7      direction
  *   bits 0-2   0 SYN (u32 isn), 1/2/3 data (u32 seq, u16 len, u8 n, n
- *              payload bytes; 1 plain hex, 2 colon hex, 3 raw text mapped
- *              to hex characters), 4 ACK (u32), 5 close (the first
- *              only), 6 tick, 7 finish
+ *              payload bytes; 1 and 3 as given, 2 cut to half), 4 ACK
+ *              (u32), 5 close (the first only), 6 tick, 7 finish
  *   bits 3-6   time step: 0 back one ms, else (step - 1) x 13 ms forward;
  *              bit 3 also flags data as a retransmission
  * Times start at 1700000000 s, so born times near that decode as records.
@@ -47,7 +48,7 @@ on_record(void *ctx, const struct reasm_rec *rec)
 	/* each record once, in stream order, with data flags only */
 	if (rec->index <= o->last_index || rec->index < 0)
 		abort();
-	if (rec->flag != REC_DATA_MS && rec->flag != REC_DATA_US)
+	if (rec->info.kind != REC_KIND_DATA)
 		abort();
 	if (rec->retx != 0 && rec->retx != 1)
 		abort();
@@ -68,8 +69,8 @@ get32(const uint8_t *p)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char digits[] = "0123456789abcdef";
 	struct reasm_stats stats;
+	struct seq_unwrap u[2];
 	struct out_ctx octx[2] = { { -1, 0, 0 }, { -1, 0, 0 } };
 	struct reasm *half[2];
 	int64_t now = INT64_C(1700000000) * 1000000000;
@@ -79,9 +80,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 2)
 		return 0;
 	memset(&stats, 0, sizeof(stats));
+	memset(u, 0, sizeof(u));
 	for (int d = 0; d < 2; d++) {
 		struct reasm_cfg cfg = {
-			.len = data[0] ? REC_HDR_LEN + data[0] % 52u : 400,
+			.len = data[0] ? REC_HDR_MAX + data[0] % 40u : 400,
+			.fmt = (enum rec_format)(data[1] / 8 % REC_FMT_COUNT),
 			.window_ns = (1 + data[1] % 8) * INT64_C(1000000000),
 			.grace_ns = INT64_C(500000000),
 			.out = on_record,
@@ -103,13 +106,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 0:
 			if (size - pos < 4)
 				goto done;
-			reasm_isn(h, get32(data + pos));
+			reasm_start(h, seq_unwrap(&u[d], get32(data + pos)) + 1);
 			pos += 4;
 			break;
 		case 1: case 2: case 3: {
 			uint32_t seq, len;
-			size_t n, hexlen = 0;
-			char *hex;
+			size_t n;
+			uint8_t *bytes;
 
 			if (size - pos < 7)
 				goto done;
@@ -119,32 +122,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			pos += 7;
 			if (n > size - pos)
 				n = size - pos;
-			/* exactly as long as the text, so ASan sees overreads */
-			if ((hex = malloc(n * 3 + 1)) == NULL)
+			if ((op & 7) == 2)
+				n /= 2;
+			if (n > len)
+				n = len;
+			/* exactly as long as given, so ASan sees overreads */
+			if ((bytes = malloc(n ? n : 1)) == NULL)
 				abort();
-			for (size_t i = 0; i < n; i++) {
-				uint8_t b = data[pos + i];
-
-				if ((op & 7) == 3) {
-					hex[hexlen++] = b % 17 == 16 ? ':' :
-					    digits[b % 17];
-					continue;
-				}
-				if ((op & 7) == 2 && i > 0)
-					hex[hexlen++] = ':';
-				hex[hexlen++] = digits[b >> 4];
-				hex[hexlen++] = digits[b & 15];
-			}
-			hex[hexlen] = '\0';
+			memcpy(bytes, data + pos, n);
 			pos += n;
-			reasm_data(h, now, seq, len, hex, hexlen, op >> 3 & 1);
-			free(hex);
+			reasm_data(h, now, seq_unwrap(&u[d], seq), len, bytes,
+			    (uint32_t)n, op >> 3 & 1);
+			free(bytes);
 			break;
 		}
 		case 4:
 			if (size - pos < 4)
 				goto done;
-			reasm_ack(half[!d], now, get32(data + pos));
+			reasm_ack(half[!d], now, seq_unwrap(&u[!d],
+			    get32(data + pos)));
 			pos += 4;
 			break;
 		case 5:

@@ -1,36 +1,61 @@
 #!/usr/bin/env python3
-"""Compares two record tables in seqjoin's format (WANT GOT): the same
-header, the same rows in the same order, every field equal as text except
-born, compared as a number (integer ms and ms with 3 decimals are the same
-time).  Prints the first differences; exit 0 when equal, 1 when not."""
+"""Compares two record tables in seqjoin's format (WANT GOT), keyed by
+(dir, seq): a line's place is its direction and when it was emitted, not a
+global order, so lines are matched by key (lines of one key, records whose
+born stamps differ by more than a second, are matched in born order).  The
+headers must be equal, every key must be in both, and every field equal as
+text except born, compared as an exact decimal number (integer ms and ms
+with decimals are the same time).  Prints the first differences; exit 0
+when equal, 1 when not."""
 import csv
 import sys
+from decimal import Decimal
+
+
+def load(path):
+    with open(path, newline='') as f:
+        rows = list(csv.reader(f, delimiter='@'))
+    head, lines = rows[0], {}
+    for r in rows[1:]:
+        if len(r) != len(head):
+            raise SystemExit('%s: a line of %d fields, the header has %d: %s'
+                             % (path, len(r), len(head), '@'.join(r)))
+        lines.setdefault((r[0], int(r[2])), []).append(r)
+    for v in lines.values():
+        v.sort(key=lambda r: Decimal(r[3]) if r[3] else Decimal(0))
+    return head, lines
 
 
 def main():
-    with open(sys.argv[1], newline='') as f:
-        want = list(csv.reader(f, delimiter='@'))
-    with open(sys.argv[2], newline='') as f:
-        got = list(csv.reader(f, delimiter='@'))
-    if want[0] != got[0]:
-        print('header: want %s, got %s' % ('@'.join(want[0]),
-                                           '@'.join(got[0])))
+    hw, want = load(sys.argv[1])
+    hg, got = load(sys.argv[2])
+    if hw != hg:
+        print('header: want %s\n        got  %s' % ('@'.join(hw), '@'.join(hg)))
         return 1
-    head = want[0]
     bad = 0
-    if len(want) != len(got):
-        print('rows: want %d, got %d' % (len(want) - 1, len(got) - 1))
+
+    def say(text):
+        nonlocal bad
         bad += 1
-    for w, g in zip(want[1:], got[1:]):
-        for name, a, b in zip(head, w, g):
-            same = float(a) == float(b) if name == 'born' and a and b \
-                else a == b
-            if not same:
-                bad += 1
-                if bad <= 10:
-                    print('seq %s: %s want %r got %r' % (w[0], name, a, b))
+        if bad <= 10:
+            print(text)
+    for key in sorted(set(want) | set(got)):
+        w, g = want.get(key, []), got.get(key, [])
+        if len(w) != len(g):
+            say('%s seq %d: want %d lines, got %d' % (key + (len(w), len(g))))
+            continue
+        for a, b in zip(w, g):
+            for name, x, y in zip(hw, a, b):
+                same = Decimal(x) == Decimal(y) if name == 'born' and x and y \
+                    else x == y
+                if not same:
+                    say('%s seq %d: %s want %r got %r' % (key + (name, x, y)))
+    nw = sum(len(v) for v in want.values())
+    ng = sum(len(v) for v in got.values())
     if bad > 10:
         print('... %d differences' % bad)
+    if bad:
+        print('lines: want %d, got %d' % (nw, ng))
     return 1 if bad else 0
 
 

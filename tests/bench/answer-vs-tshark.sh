@@ -1,0 +1,64 @@
+#!/bin/sh
+# answer-vs-tshark.sh [COPIES]: the whole answer, `pcap2csv | seqjoin |
+# rttpairs`, against tshark's conversion alone (the lab's 17 fields, what
+# the notebooks started from) on the same capture, in the same run.  The
+# capture is the redundant experiment's r2-bbr-3p.pcap repeated COPIES times
+# (default 50: 551,000 packets, a 60 s four-path run's size) as one longer
+# run by tests/tools/pcaprepeat.  Prints both wall times, the ratio (target
+# >= 50), and each program's peak RSS (target < 64 MB, flat: also shown at
+# half the length).  Run by hand (make all tools first); never by make check.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+copies=${1:-50}
+bin=$top/bin
+rep=$top/obj/std/tools/pcaprepeat
+seed=${MPTK_CAPTURES:-$top/../shared/captures}/redundant/r2-bbr-3p.pcap
+[ -x "$rep" ] && [ -x "$bin/seqjoin" ] || { echo "run make all tools first" >&2; exit 1; }
+[ -f "$seed" ] || { echo "$seed: no such capture" >&2; exit 1; }
+command -v tshark >/dev/null || { echo "tshark is not installed" >&2; exit 1; }
+[ "$(cat "$bin/.mode" 2>/dev/null)" = san ] &&
+    { echo "bin/ is a sanitizer build (SAN=1): run make first" >&2; exit 1; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/answer-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+"$rep" -n "$copies" "$seed" "$tmp/big.pcap"
+"$rep" -n $((copies / 2)) "$seed" "$tmp/half.pcap"
+fields="-e frame.number -e frame.time -e ip.src -e ip.dst -e _ws.col.Protocol
+-e frame.len -e tcp.analysis.acks_frame -e tcp.seq_raw -e tcp.len
+-e tcp.analysis.ack_rtt -e tcp.srcport -e tcp.dstport
+-e tcp.analysis.bytes_in_flight -e tcp.analysis.retransmission
+-e tcp.analysis.fast_retransmission -e tcp.analysis.out_of_order
+-e tcp.payload"
+
+now() { date +%s.%N; }
+# answer CAPTURE TAG: the pipeline, each stage's peak RSS in $tmp/TAG.*
+answer() {
+	/usr/bin/time -f %M -o "$tmp/$2.p2c" "$bin/pcap2csv" -q "$1" |
+	    /usr/bin/time -f %M -o "$tmp/$2.sj" "$bin/seqjoin" 2>/dev/null |
+	    /usr/bin/time -f %M -o "$tmp/$2.rp" "$bin/rttpairs" >"$tmp/$2.out" \
+	    2>/dev/null
+}
+
+packets=$("$bin/pcap2csv" -q -H -e frame.number "$tmp/big.pcap" | wc -l)
+t0=$(now)
+# shellcheck disable=SC2086
+tshark -r "$tmp/big.pcap" -T fields -E header=y -E separator=@ $fields \
+    >/dev/null 2>&1
+t1=$(now)
+answer "$tmp/big.pcap" big
+t2=$(now)
+answer "$tmp/half.pcap" half
+records=$(($(wc -l <"$tmp/big.out") - 1))
+
+awk -v p="$packets" -v t0="$t0" -v t1="$t1" -v t2="$t2" \
+    -v p2c="$(cat "$tmp/big.p2c")" -v sj="$(cat "$tmp/big.sj")" \
+    -v rp="$(cat "$tmp/big.rp")" -v hp2c="$(cat "$tmp/half.p2c")" \
+    -v hsj="$(cat "$tmp/half.sj")" -v hrp="$(cat "$tmp/half.rp")" \
+    -v rows="$records" 'BEGIN {
+	ts = t1 - t0; as = t2 - t1
+	printf "capture: %d packets; rttpairs gave %d rows\n", p, rows
+	printf "tshark conversion alone:           %7.2f s\n", ts
+	printf "pcap2csv | seqjoin | rttpairs:     %7.2f s\n", as
+	printf "ratio: %.1fx (target >= 50x)\n", ts / as
+	printf "peak RSS MB at %d and at half the packets: pcap2csv %.1f / %.1f, seqjoin %.1f / %.1f, rttpairs %.1f / %.1f (target < 64, flat)\n", p, p2c / 1024, hp2c / 1024, sj / 1024, hsj / 1024, rp / 1024, hrp / 1024
+}'
