@@ -342,6 +342,10 @@ join_sweep(struct seqjoin *sj, int eof)
 		    sj->now - sj->first_ns[d] >= sj->window_ns);
 		join_emit(j, sj->now, ready, eof);
 	}
+	/* lines go out as they are decided: a pipe to rttpairs --every sees
+	 * them while the run goes on, not when a stdio buffer fills */
+	if (sj->spool == NULL && !eof && at_flush(&sj->w) != 0)
+		err(EXIT_DATA, "stdout");
 }
 
 /* Reads the spool back, rebases the monotonic paths' owd, writes it out. */
