@@ -22,7 +22,7 @@
 #include "atcsv.h"
 #include "clock.h"
 #include "common.h"
-#include "paths.h"
+#include "live.h"
 #include "record.h"
 #include "tcpinfo.h"
 #include "util.h"

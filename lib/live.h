@@ -1,5 +1,5 @@
 /*
- * paths.h: what udsend and udrecv share about paths: the common options
+ * live.h: what the live programs (udsend, udrecv) share: the common options
  * (roles, ports, interfaces, addresses, congestion control, MPTCP, peers
  * allowed, timeouts) and the sockets behind them.
  *
@@ -7,8 +7,8 @@
  * ports are P, P+2, ..., downlink ports P+1, P+3, ...); that server port is
  * also the path's name in every output, as in seqjoin.
  */
-#ifndef MPTK_PATHS_H
-#define MPTK_PATHS_H
+#ifndef MPTK_LIVE_H
+#define MPTK_LIVE_H
 
 #include <getopt.h>
 #include <signal.h>
@@ -18,7 +18,7 @@
 #define PATHS_MAX	32	/* phones on one client, with room to spare */
 #define ALLOW_MAX	16	/* --allow options */
 
-struct cidr {
+struct live_cidr {
 	int family;		/* AF_INET or AF_INET6 */
 	uint8_t addr[16];
 	unsigned bits;
@@ -36,7 +36,7 @@ struct live_opts {
 	uint64_t duration_ns;		/* -t; 0: until the peers end */
 	const char *cc;			/* -C */
 	int mptcp, nodelay;
-	struct cidr allow[ALLOW_MAX];	/* --allow; none: every peer */
+	struct live_cidr allow[ALLOW_MAX];	/* --allow; none: every peer */
 	unsigned nallow;
 	uint64_t wait_ns;		/* -w: to set up every path */
 	uint64_t idle_ns;		/* --idle: a silent peer is dropped */
@@ -132,8 +132,5 @@ int live_allowed(const struct live_opts *o, const struct sockaddr *sa);
 
 /* "198.18.0.2:40001" or "[2001:db8::1]:40001" */
 void live_addr_str(const struct sockaddr *sa, char *buf, size_t len);
-
-/* Parses "198.18.0.0/15", "2001:db8::/32" or a bare address. */
-int cidr_parse(const char *s, struct cidr *c);
 
 #endif

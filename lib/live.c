@@ -15,7 +15,7 @@
 
 #include "clock.h"
 #include "common.h"
-#include "paths.h"
+#include "live.h"
 #include "record.h"
 #include "util.h"
 
@@ -78,8 +78,9 @@ split_list(const char *opt, char *arg, char **out)
 	return n;
 }
 
-int
-cidr_parse(const char *s, struct cidr *c)
+/* Parses "198.18.0.0/15", "2001:db8::/32" or a bare address. */
+static int
+cidr_parse(const char *s, struct live_cidr *c)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
 	char *slash;
@@ -109,7 +110,7 @@ cidr_parse(const char *s, struct cidr *c)
 }
 
 static int
-cidr_match(const struct cidr *c, int family, const uint8_t *addr)
+cidr_match(const struct live_cidr *c, int family, const uint8_t *addr)
 {
 	unsigned full = c->bits / 8, rest = c->bits % 8;
 
@@ -234,7 +235,7 @@ live_opts_check(struct live_opts *o, const char *synopsis)
 		errx(EXIT_USAGE, "-B: %u addresses for %u paths", o->naddrs,
 		    o->npaths);
 	for (unsigned k = 0; k < o->naddrs; k++) {
-		struct cidr c;
+		struct live_cidr c;
 
 		if (cidr_parse(o->addrs[k], &c) == -1 || strchr(o->addrs[k],
 		    '/') != NULL)
@@ -414,7 +415,7 @@ live_listen(const struct live_opts *o, unsigned k)
 	int fd, one = 1, zero = 0;
 
 	if (o->naddrs > 0) {
-		struct cidr c;
+		struct live_cidr c;
 
 		cidr_parse(o->addrs[k], &c);	/* checked by live_opts_check */
 		sslen = sockaddr_set(&ss, c.family, c.addr, port);
@@ -532,7 +533,7 @@ live_connect(const struct live_opts *o, unsigned k, uint64_t deadline,
 
 	snprintf(port, sizeof(port), "%u", live_port(o, k));
 	if (o->naddrs > 0) {
-		struct cidr c;
+		struct live_cidr c;
 
 		cidr_parse(o->addrs[k], &c);
 		hints.ai_family = c.family;
