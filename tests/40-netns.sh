@@ -251,3 +251,44 @@ netns_loss_ports() {
 			numgen random mod 100 '<' "$pct" counter drop || return 1
 	done
 }
+
+# clock_mark: "REAL MONO", the wall clock and the monotonic clock now, in
+# seconds.  Two marks around a run tell whether the wall clock was stepped
+# during it (a fresh machine's time sync does that): the checks that
+# compare wall-clock times of a run are then meaningless, not failed.
+clock_mark() {
+	perl -MTime::HiRes=clock_gettime,CLOCK_REALTIME,CLOCK_MONOTONIC \
+		-e 'printf "%.6f %.6f\n", clock_gettime(CLOCK_REALTIME),
+		    clock_gettime(CLOCK_MONOTONIC)'
+}
+
+# clock_step MARK0 MARK1: how far (s) the wall clock was stepped between
+# the two marks; "steady" when by less than 50 ms
+clock_step() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		split(a, x, " "); split(b, y, " ")
+		d = (y[1] - x[1]) - (y[2] - x[2])
+		if (d < 0.05 && d > -0.05) print "steady"; else printf "%.3f\n", d
+	}'
+}
+
+# owd_check RECV MARK0 MARK1: udrecv's rows against the run's own timing
+# instead of a fixed window: owd is time - born to the rounding of both,
+# and every record was born after the run started (MARK0) and read before
+# it ended (MARK1), so 0 <= owd <= the run's length whatever the paths'
+# delays and backoffs.  Prints the first few rows that break this, or
+# nothing.  Call it only when clock_step says "steady".
+owd_check() {
+	awk -F@ -v t0="${2%% *}" -v t1="${3%% *}" '
+	NR == 1 { next }
+	{
+		born = $3 / 1000; t = $4 + 0; owd = $5 + 0
+		d = t * 1000 - $3 - owd
+		why = ""
+		if (d > 0.002 || d < -0.002) why = "owd is not time - born"
+		else if (born < t0 - 0.001) why = "born before the run started"
+		else if (t > t1) why = "read after the run ended"
+		else if (owd < 0) why = "negative owd"
+		if (why != "" && bad++ < 3) print "line " NR ": " $0 ": " why
+	}' "$1"
+}
