@@ -5,7 +5,10 @@
  * sends: a port holds a few candidate connections, the first one to send a
  * well-formed record becomes the path's peer and the others are closed;
  * malformed records, silence past --idle and peers outside --allow are
- * dropped with a message.  Memory is bounded by paths x candidates x LEN.
+ * dropped with a message.  A candidate that starts a record must finish it
+ * within PROVE_NS, and a newcomer to a full port always gets a slot (the
+ * weakest candidate makes room), so a trickle of bytes cannot lock a real
+ * peer out.  Memory is bounded by paths x candidates x LEN.
  */
 #include <err.h>
 #include <errno.h>
@@ -34,6 +37,7 @@ static const char synopsis[] =
 static const char options[] = LIVE_HELP;
 
 #define CAND_MAX	8	/* connections a port holds before one proves itself */
+#define PROVE_NS	(2 * (uint64_t)NST_S)	/* first byte to a whole record */
 #define WARN_MAX	5	/* messages per path about refused peers */
 #define PLAUSIBLE_MS	(86400 * 1000.0)	/* born within a day of now */
 #define TICK_MS		100	/* longest poll: signals, timeouts */
@@ -53,6 +57,7 @@ struct conn {
 	uint8_t *buf;		/* the record being read */
 	size_t have;
 	uint64_t opened, last_rx;	/* monotonic */
+	uint64_t first_rx;	/* monotonic time of the first byte, 0 before */
 	uint64_t nbytes;	/* bytes received */
 	int flag;		/* data flag of its records, 0 before the first */
 	int haveseq;
@@ -271,6 +276,8 @@ conn_read(struct receiver *rv, struct path *p, struct conn *c)
 			return;
 		}
 		c->last_rx = clk_mono_ns();
+		if (c->nbytes == 0)
+			c->first_rx = c->last_rx;
 		c->nbytes += (uint64_t)n;
 		for (size_t i = 0; i < (size_t)n && c->fd != -1;) {
 			size_t take = reclen - c->have;
@@ -291,6 +298,32 @@ conn_read(struct receiver *rv, struct path *p, struct conn *c)
 		if ((size_t)n < sizeof(chunk))
 			return;
 	}
+}
+
+/*
+ * The candidate that makes room for a newcomer on a full port: one that
+ * began a record and has not finished it (a real sender writes whole
+ * records), the longest-trickling first; else the oldest silent one.  A
+ * newcomer always gets in, so slots cannot be held against a real peer.
+ */
+static struct conn *
+weakest_candidate(struct path *p)
+{
+	struct conn *best = NULL;
+
+	for (int i = 0; i < CAND_MAX; i++) {
+		struct conn *c = &p->cand[i];
+
+		if (best == NULL)
+			best = c;
+		else if ((c->nbytes > 0) != (best->nbytes > 0)) {
+			if (c->nbytes > 0)
+				best = c;
+		} else if (c->nbytes > 0 ? c->first_rx < best->first_rx :
+		    c->opened < best->opened)
+			best = c;
+	}
+	return best;
 }
 
 static void
@@ -322,21 +355,10 @@ accept_peers(struct receiver *rv, struct path *p, unsigned k)
 			if (p->cand[i].fd == -1)
 				slot = &p->cand[i];
 		if (slot == NULL) {
-			/* full: the oldest silent candidate makes room */
-			for (int i = 0; i < CAND_MAX; i++) {
-				struct conn *c = &p->cand[i];
-
-				if (c->nbytes == 0 && (slot == NULL ||
-				    c->opened < slot->opened))
-					slot = c;
-			}
-			if (slot == NULL) {
-				refuse(p, peer, "too many connections, closed");
-				close(fd);
-				continue;
-			}
-			refuse(p, slot->peer, "silent while the port is "
-			    "full, closed");
+			slot = weakest_candidate(p);
+			refuse(p, slot->peer, slot->nbytes > 0 ?
+			    "no whole record yet while the port is full, "
+			    "closed" : "silent while the port is full, closed");
 			conn_close(slot);
 		}
 		if (live_tune(&rv->o, fd, k) == -1) {
@@ -348,8 +370,13 @@ accept_peers(struct receiver *rv, struct path *p, unsigned k)
 		slot->nbytes = 0;
 		slot->flag = 0;
 		slot->haveseq = 0;
+		slot->first_rx = 0;
 		slot->opened = slot->last_rx = clk_mono_ns();
 		snprintf(slot->peer, sizeof(slot->peer), "%s", peer);
+		/* a real peer's first record is often there already */
+		conn_read(rv, p, slot);
+		if (p->state != WAITING)
+			return;
 	}
 }
 
@@ -390,17 +417,24 @@ all_done(const struct receiver *rv)
 static void
 check_timeouts(struct receiver *rv, uint64_t now)
 {
-	char why[80];
+	char why[80], prove_why[80];
 
 	snprintf(why, sizeof(why), "silent for %.1f s",
 	    (double)rv->o.idle_ns / 1e9);
+	snprintf(prove_why, sizeof(prove_why), "no whole record within "
+	    "%.1f s of its first byte", (double)PROVE_NS / 1e9);
 	for (unsigned k = 0; k < rv->o.npaths; k++) {
 		struct path *p = &rv->paths[k];
 
-		for (int i = 0; i < CAND_MAX; i++)
-			if (p->cand[i].fd != -1 &&
-			    now - p->cand[i].last_rx > rv->o.idle_ns)
-				drop(rv, p, &p->cand[i], why);
+		for (int i = 0; i < CAND_MAX; i++) {
+			struct conn *c = &p->cand[i];
+
+			if (c->fd != -1 && now - c->last_rx > rv->o.idle_ns)
+				drop(rv, p, c, why);
+			else if (c->fd != -1 && p->state == WAITING &&
+			    c->nbytes > 0 && now - c->first_rx > PROVE_NS)
+				drop(rv, p, c, prove_why);
+		}
 		if (p->state == WAITING && rv->o.listen &&
 		    rv->first_peer != 0 &&
 		    now - rv->first_peer > rv->o.wait_ns) {
@@ -456,15 +490,21 @@ loop(struct receiver *rv)
 		}
 		int ready = poll(pfd, n, TICK_MS);
 
+		/* reads first: a candidate's record is taken before a
+		 * burst of newcomers can make it give up its slot */
 		for (unsigned i = 0; ready > 0 && i < n; i++) {
 			struct path *p = &rv->paths[who[i].k];
 
-			if (pfd[i].revents == 0)
-				continue;
-			if (who[i].slot == -1)
-				accept_peers(rv, p, who[i].k);
-			else if (p->cand[who[i].slot].fd == pfd[i].fd)
+			if (pfd[i].revents != 0 && who[i].slot != -1 &&
+			    p->cand[who[i].slot].fd == pfd[i].fd)
 				conn_read(rv, p, &p->cand[who[i].slot]);
+		}
+		for (unsigned i = 0; ready > 0 && i < n; i++) {
+			struct path *p = &rv->paths[who[i].k];
+
+			if (pfd[i].revents != 0 && who[i].slot == -1 &&
+			    p->lfd == pfd[i].fd)
+				accept_peers(rv, p, who[i].k);
 		}
 		if (at_flush(&rv->out) == -1 && !rv->out_failed) {
 			warn("stdout");
