@@ -31,8 +31,8 @@
 
 static const char synopsis[] =
     "-l | -H host -p port [-n paths] [--step n] [-I if,...] [-B addr,...]\n"
-    "\t[-s len] [-t seconds] [-w seconds] [--idle seconds]\n"
-    "\t[-C cubic|bbr|reno] [--mptcp] [--nodelay] [--allow cidr]...\n"
+    "\t[-s len] [-t seconds] [-w file] [--setup seconds] [--idle seconds]\n"
+    "\t[-C cubic|bbr|reno] [--mptcp | --udp] [--nodelay] [--allow cidr]...\n"
     "\t[--tcpinfo ms file]";
 static const char options[] = LIVE_HELP;
 
@@ -82,6 +82,7 @@ struct receiver {
 	struct at_writer out;
 	int out_failed;
 	struct tcpinfo_log ti;
+	struct livecap cap;	/* -w */
 	uint64_t first_peer;	/* monotonic: the first path's peer */
 	int lost;		/* a path was lost: exit 1 */
 };
@@ -383,7 +384,7 @@ accept_peers(struct receiver *rv, struct path *p, unsigned k)
 static int
 connect_paths(struct receiver *rv)
 {
-	uint64_t deadline = clk_mono_ns() + rv->o.wait_ns;
+	uint64_t deadline = clk_mono_ns() + rv->o.setup_ns;
 	int any = 0;
 
 	for (unsigned k = 0; k < rv->o.npaths && !stop_signal; k++) {
@@ -437,9 +438,9 @@ check_timeouts(struct receiver *rv, uint64_t now)
 		}
 		if (p->state == WAITING && rv->o.listen &&
 		    rv->first_peer != 0 &&
-		    now - rv->first_peer > rv->o.wait_ns) {
-			warnx("path %u: no peer within -w %.1f s of the "
-			    "first", p->port, (double)rv->o.wait_ns / 1e9);
+		    now - rv->first_peer > rv->o.setup_ns) {
+			warnx("path %u: no peer within --setup %.1f s of the "
+			    "first", p->port, (double)rv->o.setup_ns / 1e9);
 			for (int i = 0; i < CAND_MAX; i++)
 				conn_close(&p->cand[i]);
 			if (p->lfd != -1)
@@ -570,6 +571,7 @@ main(int argc, char **argv)
 
 	live_catch_signals(on_signal);
 
+	live_capture_start(&rv.o, &rv.cap);
 	rv.paths = ecalloc(rv.o.npaths, sizeof(*rv.paths));
 	for (unsigned k = 0; k < rv.o.npaths; k++) {
 		struct path *p = &rv.paths[k];
@@ -612,17 +614,21 @@ main(int argc, char **argv)
 	}
 	if (tcpinfo_close(&rv.ti) == -1)
 		rv.lost = 1;
-	summary(&rv);
 	for (unsigned k = 0; k < rv.o.npaths; k++) {
 		struct path *p = &rv.paths[k];
 
 		if (p->lfd != -1)
 			close(p->lfd);
-		for (int i = 0; i < CAND_MAX; i++) {
+		p->lfd = -1;
+		for (int i = 0; i < CAND_MAX; i++)
 			conn_close(&p->cand[i]);
-			free(p->cand[i].buf);
-		}
 	}
+	summary(&rv);
+	if (live_capture_stop(&rv.cap) == -1)
+		rv.lost = 1;
+	for (unsigned k = 0; k < rv.o.npaths; k++)
+		for (int i = 0; i < CAND_MAX; i++)
+			free(rv.paths[k].cand[i].buf);
 	free(rv.paths);
 	at_writer_free(&rv.out);
 	return rv.lost || rv.out_failed ? EXIT_DATA : 0;

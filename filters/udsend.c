@@ -29,9 +29,10 @@
 
 static const char synopsis[] =
     "-l | -H host -p port [-n paths] [--step n] [-I if,...] [-B addr,...]\n"
-    "\t[-s len] [-b kbps] [-t seconds] [-q records] [-w seconds]\n"
-    "\t[--idle seconds] [-C cubic|bbr|reno] [--mptcp] [--nodelay] [--us]\n"
-    "\t[--allow cidr]... [--tcpinfo ms file]";
+    "\t[-s len] [-b kbps] [-t seconds] [-q records] [-w file]\n"
+    "\t[--setup seconds] [--idle seconds] [-C cubic|bbr|reno]\n"
+    "\t[--mptcp | --udp] [--nodelay] [--us] [--allow cidr]...\n"
+    "\t[--tcpinfo ms file]";
 static const char options[] = LIVE_HELP
     "  -b KBPS        send rate per path in kbit/s\n"
     "  -q RECORDS     records queued per path before drops\n"
@@ -86,6 +87,7 @@ struct sender {
 	struct at_writer out;
 	int out_failed;
 	struct tcpinfo_log ti;
+	struct livecap cap;	/* -w */
 	int failed;		/* a path was lost: exit 1 */
 };
 
@@ -280,7 +282,7 @@ count_open(const struct sender *s)
 
 /*
  * Server role: accepts one allowed peer per port.  Waits for the first
- * without limit (the server is started before the clients), then -w for
+ * without limit (the server is started before the clients), then --setup for
  * the rest.  Each port's listener closes once it has its peer, so further
  * connections are refused by the kernel.
  */
@@ -352,7 +354,7 @@ accept_paths(struct sender *s)
 				p->lfd = -1;
 			}
 			if (deadline == 0)
-				deadline = clk_mono_ns() + o->wait_ns;
+				deadline = clk_mono_ns() + o->setup_ns;
 		}
 	}
 	for (unsigned k = 0; k < o->npaths; k++) {
@@ -360,8 +362,8 @@ accept_paths(struct sender *s)
 
 		if (p->lfd != -1 && !p->open) {
 			if (!stop_signal) {
-				warnx("path %u: no peer within -w %.1f s",
-				    p->port, (double)o->wait_ns / 1e9);
+				warnx("path %u: no peer within --setup %.1f s",
+				    p->port, (double)o->setup_ns / 1e9);
 				s->failed = 1;
 			}
 			close(p->lfd);
@@ -374,7 +376,7 @@ accept_paths(struct sender *s)
 static int
 connect_paths(struct sender *s)
 {
-	uint64_t deadline = clk_mono_ns() + s->o.wait_ns;
+	uint64_t deadline = clk_mono_ns() + s->o.setup_ns;
 
 	for (unsigned k = 0; k < s->o.npaths && !stop_signal; k++) {
 		struct path *p = &s->paths[k];
@@ -606,6 +608,7 @@ main(int argc, char **argv)
 	/* wake-ups as close to the deadline as the timer allows */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 
+	live_capture_start(&s.o, &s.cap);
 	s.paths = ecalloc(s.o.npaths, sizeof(*s.paths));
 	for (unsigned k = 0; k < s.o.npaths; k++) {
 		struct path *p = &s.paths[k];
@@ -647,6 +650,8 @@ main(int argc, char **argv)
 	if (tcpinfo_close(&s.ti) == -1)
 		s.failed = 1;
 	summary(&s);
+	if (live_capture_stop(&s.cap) == -1)
+		s.failed = 1;
 	for (unsigned k = 0; k < s.o.npaths; k++) {
 		free(s.paths[k].q);
 		free(s.paths[k].stage);

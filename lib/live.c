@@ -24,6 +24,7 @@
 #endif
 
 #define CONNECT_RETRY_NS	(100 * (uint64_t)NST_MS)
+#define CAPTURE_TAIL_NS		(500 * (uint64_t)NST_MS)	/* FIN, last ACKs */
 
 void
 live_opts_init(struct live_opts *o)
@@ -32,7 +33,7 @@ live_opts_init(struct live_opts *o)
 	o->step = 2;
 	o->npaths = 1;
 	o->reclen = REC_DEFAULT_LEN;
-	o->wait_ns = 30 * (uint64_t)NST_S;
+	o->setup_ns = 30 * (uint64_t)NST_S;
 	o->idle_ns = 10 * (uint64_t)NST_S;
 }
 
@@ -159,8 +160,14 @@ live_opt(struct live_opts *o, int ch, char *arg)
 		    NST_S * 1000000000, "a duration in seconds");
 		break;
 	case 'w':
-		o->wait_ns = (uint64_t)opt_seconds("-w", arg, 1,
+		o->capture = arg;
+		break;
+	case LIVE_OPT_SETUP:
+		o->setup_ns = (uint64_t)opt_seconds("--setup", arg, 1,
 		    NST_S * 1000000000, "a duration in seconds");
+		break;
+	case LIVE_OPT_UDP:
+		o->udp = 1;
 		break;
 	case LIVE_OPT_IDLE:
 		o->idle_ns = (uint64_t)opt_seconds("--idle", arg, 1,
@@ -242,6 +249,14 @@ live_opts_check(struct live_opts *o, const char *synopsis)
 			errx(EXIT_USAGE, "-B: '%s' is not an address",
 			    o->addrs[k]);
 	}
+	if (o->udp) {
+		const char *tcp_only = o->mptcp ? "--mptcp" : o->cc != NULL ?
+		    "-C" : o->nodelay ? "--nodelay" : o->tcpinfo_ms != NULL ?
+		    "--tcpinfo" : NULL;
+
+		if (tcp_only != NULL)
+			errx(EXIT_USAGE, "--udp: %s is for TCP only", tcp_only);
+	}
 	if (o->cc != NULL)
 		check_cc(o->cc);
 }
@@ -256,6 +271,38 @@ live_traffic(char *buf, size_t len, uint64_t records, uint64_t bytes,
 	    "%.3f records/s, %.1f kbit/s", records, bytes, secs,
 	    secs > 0 ? (double)(records - 1) / secs : 0,
 	    secs > 0 ? (double)(bytes - reclen) * 8 / secs / 1000 : 0);
+}
+
+void
+live_capture_start(const struct live_opts *o, struct livecap *cap)
+{
+	char filter[32 * 16 + 64];
+	size_t off;
+
+	memset(cap, 0, sizeof(*cap));
+	if (o->capture == NULL)
+		return;
+	off = (size_t)snprintf(filter, sizeof(filter), "%s and (",
+	    o->udp ? "udp" : "tcp");
+	for (unsigned k = 0; k < o->npaths; k++)
+		off += (size_t)snprintf(filter + off, sizeof(filter) - off,
+		    "%sport %u", k > 0 ? " or " : "", live_port(o, k));
+	snprintf(filter + off, sizeof(filter) - off, ")");
+	livecap_start(cap, o->capture, o->ifaces, o->nifaces, filter);
+}
+
+int
+live_capture_stop(struct livecap *cap)
+{
+	char line[512];
+	int rc;
+
+	if (cap->pid == 0)
+		return 0;
+	clk_sleep_until(clk_mono_ns() + CAPTURE_TAIL_NS);
+	rc = livecap_stop(cap, line, sizeof(line));
+	fprintf(stderr, "%s: capture %s\n", program_invocation_short_name, line);
+	return rc;
 }
 
 void
@@ -563,6 +610,6 @@ live_connect(const struct live_opts *o, unsigned k, uint64_t deadline,
 	}
 	freeaddrinfo(res);
 	errno = lasterr;
-	warn("path %s: %s: connect (gave up after -w)", port, o->host);
+	warn("path %s: %s: connect (gave up after --setup)", port, o->host);
 	return -1;
 }

@@ -1,7 +1,7 @@
 /*
  * live.h: what the live programs (udsend, udrecv) share: the common options
- * (roles, ports, interfaces, addresses, congestion control, MPTCP, peers
- * allowed, timeouts) and the sockets behind them.
+ * (roles, ports, interfaces, addresses, congestion control, MPTCP or UDP,
+ * peers allowed, timeouts, the capture) and the sockets behind them.
  *
  * Path k uses server port P + k*STEP (DESIGN.md, "Ports and paths": uplink
  * ports are P, P+2, ..., downlink ports P+1, P+3, ...); that server port is
@@ -14,6 +14,8 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/socket.h>
+
+#include "livecap.h"
 
 #define PATHS_MAX	32	/* phones on one client, with room to spare */
 #define ALLOW_MAX	16	/* --allow options */
@@ -36,9 +38,11 @@ struct live_opts {
 	uint64_t duration_ns;		/* -t; 0: until the peers end */
 	const char *cc;			/* -C */
 	int mptcp, nodelay;
+	int udp;			/* --udp: a datagram per record */
 	struct live_cidr allow[ALLOW_MAX];	/* --allow; none: every peer */
 	unsigned nallow;
-	uint64_t wait_ns;		/* -w: to set up every path */
+	uint64_t setup_ns;		/* --setup: to set up every path */
+	const char *capture;		/* -w FILE */
 	uint64_t idle_ns;		/* --idle: a silent peer is dropped */
 	const char *tcpinfo_ms, *tcpinfo_file;	/* --tcpinfo MS FILE */
 };
@@ -51,6 +55,8 @@ enum {
 	LIVE_OPT_NODELAY,
 	LIVE_OPT_ALLOW,
 	LIVE_OPT_IDLE,
+	LIVE_OPT_SETUP,
+	LIVE_OPT_UDP,
 	LIVE_OPT_OWN = 300,
 };
 
@@ -60,7 +66,9 @@ enum {
 	{ "mptcp", no_argument, NULL, LIVE_OPT_MPTCP }, \
 	{ "nodelay", no_argument, NULL, LIVE_OPT_NODELAY }, \
 	{ "allow", required_argument, NULL, LIVE_OPT_ALLOW }, \
-	{ "idle", required_argument, NULL, LIVE_OPT_IDLE }
+	{ "idle", required_argument, NULL, LIVE_OPT_IDLE }, \
+	{ "setup", required_argument, NULL, LIVE_OPT_SETUP }, \
+	{ "udp", no_argument, NULL, LIVE_OPT_UDP }
 
 /* The -h lines of the common options, for tk_std_options(). */
 #define LIVE_HELP \
@@ -73,10 +81,12 @@ enum {
     "  -B ADDR,...    bind path k to local address k\n" \
     "  -s LEN         record length in bytes (400)\n" \
     "  -t SECONDS     run this long (0: until the peer ends)\n" \
-    "  -w SECONDS     longest wait for every path to connect (30)\n" \
+    "  -w FILE        capture the run's packets into FILE (pcap)\n" \
+    "  --setup SECONDS longest wait for every path to connect (30)\n" \
     "  --idle SECONDS drop a peer silent this long (10)\n" \
     "  -C CC          congestion control: cubic, bbr or reno\n" \
     "  --mptcp        kernel multipath TCP\n" \
+    "  --udp          a UDP datagram per record\n" \
     "  --nodelay      TCP_NODELAY on every path\n" \
     "  --allow CIDR   accept peers only from CIDR (repeatable)\n" \
     "  --tcpinfo MS FILE  sample TCP_INFO every MS ms into FILE\n"
@@ -107,6 +117,20 @@ void live_opts_check(struct live_opts *o, const char *synopsis);
  */
 void live_traffic(char *buf, size_t len, uint64_t records, uint64_t bytes,
     uint64_t first_ns, uint64_t last_ns, size_t reclen);
+
+/*
+ * -w FILE: starts capturing this run's packets (TCP or UDP on its ports;
+ * on the -I interfaces, else every interface) before any socket is made;
+ * nothing without -w.  Exits 1 when it cannot capture.
+ */
+void live_capture_start(const struct live_opts *o, struct livecap *cap);
+
+/*
+ * Once the run's sockets are closed: leaves their last packets (FIN,
+ * ACK) time to pass, stops the capture and prints its summary line on
+ * stderr; -1 when the capture failed.
+ */
+int live_capture_stop(struct livecap *cap);
 
 /* Calls `handler` on SIGINT and SIGTERM. */
 void live_catch_signals(void (*handler)(int));

@@ -27,10 +27,10 @@ LIVE="-b 400 -t 2 -q 4096"
 # (UL) and udrecv (DL), all four at once
 run() {
 	local r=$1 p=$2 n=$3 bind=$4 d=$(($2 + 1)) pids
-	$SRV timeout 30 "$BIN/udrecv" -l -p "$p" -n "$n" -w 10 --idle 5 \
+	$SRV timeout 30 "$BIN/udrecv" -l -p "$p" -n "$n" --setup 10 --idle 5 \
 		>"$TMP/$r.ul.recv" 2>"$TMP/$r.ul.recv.err" &
 	pids=$!
-	$SRV timeout 30 "$BIN/udsend" -l -p "$d" -n "$n" -w 10 $LIVE \
+	$SRV timeout 30 "$BIN/udsend" -l -p "$d" -n "$n" --setup 10 $LIVE \
 		>"$TMP/$r.dl.send" 2>"$TMP/$r.dl.send.err" &
 	pids="$pids $!"
 	$CLI timeout 30 "$BIN/udsend" -H "$SRV_ADDR" -p "$p" -n "$n" \
@@ -130,7 +130,7 @@ is "$hex" "$(printf '%016x%08x01' "$born" 0)" \
 listening() {	# listening PORT ARGS...: udrecv -l's listening addresses
 	local p=$1 pid i out=
 	shift
-	$SRV timeout 10 "$BIN/udrecv" -l -p "$p" -n 2 -w 10 "$@" >/dev/null 2>&1 &
+	$SRV timeout 10 "$BIN/udrecv" -l -p "$p" -n 2 --setup 10 "$@" >/dev/null 2>&1 &
 	pid=$!
 	netns_track $pid
 	for i in $(seq 50); do

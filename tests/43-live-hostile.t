@@ -73,7 +73,7 @@ print scalar(@keep), "\n";
 sleep $hold;
 PERL
 
-$SRV timeout 30 "$BIN/udrecv" -l -p 3300 -n 2 -w 10 --idle 1.5 \
+$SRV timeout 30 "$BIN/udrecv" -l -p 3300 -n 2 --setup 10 --idle 1.5 \
 	--allow 198.18.0.0/16 >"$TMP/recv" 2>"$TMP/recv.err" &
 rpid=$!
 netns_track $rpid
@@ -161,7 +161,7 @@ while (time < $end) {
 }
 print "$made\n";
 PERL
-$SRV timeout 30 "$BIN/udrecv" -l -p 3360 -n 2 -w 10 >"$TMP/srecv" 2>"$TMP/srecv.err" &
+$SRV timeout 30 "$BIN/udrecv" -l -p 3360 -n 2 --setup 10 >"$TMP/srecv" 2>"$TMP/srecv.err" &
 rpid=$!
 netns_track $rpid
 sleep 0.3

@@ -15,7 +15,7 @@ netns_shape 1 5mbit 40ms
 child() { ps -o pid= --ppid "$1" | tr -d ' '; }
 
 # 1. SIGINT to udsend
-$SRV timeout 30 "$BIN/udrecv" -l -p 3310 -n 2 -w 10 --tcpinfo 100 "$TMP/srv.ti" \
+$SRV timeout 30 "$BIN/udrecv" -l -p 3310 -n 2 --setup 10 --tcpinfo 100 "$TMP/srv.ti" \
 	>"$TMP/recv" 2>"$TMP/recv.err" &
 rpid=$!
 $CLI timeout 30 "$BIN/udsend" -H "$SRV_ADDR" -p 3310 -n 2 -I c0,c1 -t 0 \
@@ -56,7 +56,7 @@ ba=$(awk -F@ '$2 == 3310 {b = $15} END {print b}' "$TMP/cli.ti")
 [ "$ba" -gt $(((M - 30) * 400)) ]; ok $? "--tcpinfo: bytes_acked follows the stream ($ba)"
 
 # 2. SIGTERM to udrecv mid-run: udsend then loses its peers (exit 1)
-$SRV timeout 30 "$BIN/udrecv" -l -p 3320 -n 2 -w 10 \
+$SRV timeout 30 "$BIN/udrecv" -l -p 3320 -n 2 --setup 10 \
 	>"$TMP/recv2" 2>"$TMP/recv2.err" &
 rpid=$!
 $CLI timeout 30 "$BIN/udsend" -H "$SRV_ADDR" -p 3320 -n 2 -I c0,c1 -t 5 -b 800 \
@@ -82,7 +82,7 @@ like "$(cat "$TMP/send2.err")" "udsend: path 332[02]: $SRV_ADDR: send: " "udsend
 
 # 3. udsend -l --allow: a peer from outside is turned away, then one from
 # inside gets the records
-$SRV timeout 30 "$BIN/udsend" -l -p 3331 --allow 198.18.1.0/24 -b 400 -t 1 -w 10 \
+$SRV timeout 30 "$BIN/udsend" -l -p 3331 --allow 198.18.1.0/24 -b 400 -t 1 --setup 10 \
 	>"$TMP/send3" 2>"$TMP/send3.err" &
 spid=$!
 netns_track $spid

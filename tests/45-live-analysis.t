@@ -23,9 +23,9 @@ ok $? "tcpdump listens in the server namespace"
 M=500		# 800 kbit/s of 400-byte records: 250/s for 2 s
 Q="-q 4096"	# 16 s of records: RTO backoff on the lossy path drops nothing
 mark0=$(clock_mark)
-$SRV timeout 30 "$BIN/udrecv" -l -p 3340 -n 3 -w 10 >"$TMP/ul.recv" 2>/dev/null &
+$SRV timeout 30 "$BIN/udrecv" -l -p 3340 -n 3 --setup 10 >"$TMP/ul.recv" 2>/dev/null &
 p1=$!
-$SRV timeout 30 "$BIN/udsend" -l -p 3341 -n 3 -w 10 -b 800 -t 2 $Q >"$TMP/dl.send" 2>"$TMP/dl.send.err" &
+$SRV timeout 30 "$BIN/udsend" -l -p 3341 -n 3 --setup 10 -b 800 -t 2 $Q >"$TMP/dl.send" 2>"$TMP/dl.send.err" &
 p2=$!
 $CLI timeout 30 "$BIN/udsend" -H "$SRV_ADDR" -p 3340 -n 3 -I c0,c1,c2 -b 800 -t 2 $Q \
 	>"$TMP/ul.send" 2>"$TMP/ul.send.err" &

@@ -9,7 +9,7 @@ need_live
 netns_setup 2 || skip_all "could not build the namespaces"
 
 M=2500		# 4000 kbit/s of 400-byte records: 1250/s for 2 s
-$SRV timeout 30 "$BIN/udrecv" -l -p 3350 -w 10 >"$TMP/recv" 2>"$TMP/recv.err" &
+$SRV timeout 30 "$BIN/udrecv" -l -p 3350 --setup 10 >"$TMP/recv" 2>"$TMP/recv.err" &
 rpid=$!
 # path 3352: a peer that accepts and never reads
 $SRV timeout 30 perl -MSocket -e '

@@ -26,7 +26,7 @@ done
 
 RT=
 [ -n "${PACING_RT:-}" ] && RT="chrt -f 20"
-$SRV timeout $((SECS + 30)) $RT "$BIN/udrecv" -l -p 3330 -n "$N" -w 10 \
+$SRV timeout $((SECS + 30)) $RT "$BIN/udrecv" -l -p 3330 -n "$N" --setup 10 \
 	>/dev/null 2>"$TMP/recv.err" &
 netns_track $!
 cmd="${RT:+$RT }udsend -H $SRV_ADDR -p 3330 -n $N -I $ifs -b $KBPS -t $SECS --us"
