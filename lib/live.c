@@ -305,6 +305,48 @@ live_capture_stop(struct livecap *cap)
 	return rc;
 }
 
+int
+live_plausible(const struct rec *r, uint64_t real_ns)
+{
+	double now_ms = (double)real_ns / 1e6;
+	double born = r->flag == REC_END ? (double)r->born : rec_born_ms(r);
+
+	return born >= now_ms - LIVE_PLAUSIBLE_MS &&
+	    born <= now_ms + LIVE_PLAUSIBLE_MS;
+}
+
+/* The address bytes and port of sa, IPv4-mapped IPv6 seen as IPv4. */
+static int
+addr_key(const struct sockaddr *sa, uint8_t *key)
+{
+	memset(key, 0, 18);
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+
+		memcpy(key + 12, &in->sin_addr, 4);
+		key[10] = key[11] = 0xff;
+		memcpy(key + 16, &in->sin_port, 2);
+		return 0;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+
+		memcpy(key, &in6->sin6_addr, 16);
+		memcpy(key + 16, &in6->sin6_port, 2);
+		return 0;
+	}
+	return -1;
+}
+
+int
+live_same_addr(const struct sockaddr *a, const struct sockaddr *b)
+{
+	uint8_t ka[18], kb[18];
+
+	return addr_key(a, ka) == 0 && addr_key(b, kb) == 0 &&
+	    memcmp(ka, kb, sizeof(ka)) == 0;
+}
+
 void
 live_catch_signals(void (*handler)(int))
 {
@@ -390,7 +432,8 @@ open_socket(const struct live_opts *o, int family, unsigned k)
 {
 	int fd;
 
-	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC,
+	fd = o->udp ? socket(family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP) :
+	    socket(family, SOCK_STREAM | SOCK_CLOEXEC,
 	    o->mptcp ? IPPROTO_MPTCP : IPPROTO_TCP);
 	if (fd == -1) {
 		if (o->mptcp && (errno == EPROTONOSUPPORT || errno == EINVAL ||
@@ -415,6 +458,8 @@ live_tune(const struct live_opts *o, int fd, unsigned k)
 {
 	int one = 1;
 
+	if (o->udp)
+		return 0;
 	if (o->cc != NULL && setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION,
 	    o->cc, (socklen_t)strlen(o->cc)) == -1) {
 		warn("path %u: -C %s", live_port(o, k), o->cc);
@@ -485,7 +530,8 @@ live_listen(const struct live_opts *o, unsigned k)
 		exit(EXIT_DATA);
 	if (bind(fd, (struct sockaddr *)&ss, sslen) == -1)
 		err(EXIT_DATA, "path %u: bind", port);
-	if (listen(fd, 16) == -1 || set_nonblock(fd) == -1)
+	/* UDP: the bound socket itself receives every path's datagrams */
+	if ((!o->udp && listen(fd, 16) == -1) || set_nonblock(fd) == -1)
 		err(EXIT_DATA, "path %u: listen", port);
 	return fd;
 }
@@ -508,7 +554,7 @@ connect_once(const struct live_opts *o, unsigned k, const struct addrinfo *ai,
 		struct addrinfo hints = {
 			.ai_family = ai->ai_family,
 			.ai_flags = AI_NUMERICHOST | AI_PASSIVE,
-			.ai_socktype = SOCK_STREAM,
+			.ai_socktype = o->udp ? SOCK_DGRAM : SOCK_STREAM,
 		};
 		struct addrinfo *src;
 
@@ -573,7 +619,9 @@ int
 live_connect(const struct live_opts *o, unsigned k, uint64_t deadline,
     volatile sig_atomic_t *stop)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
+	struct addrinfo hints = {
+		.ai_socktype = o->udp ? SOCK_DGRAM : SOCK_STREAM,
+	};
 	struct addrinfo *res, *ai;
 	char port[8];
 	int rc, fd = -1, lasterr = 0;

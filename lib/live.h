@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "livecap.h"
+#include "record.h"
 
 #define PATHS_MAX	32	/* phones on one client, with room to spare */
 #define ALLOW_MAX	16	/* --allow options */
@@ -132,18 +133,42 @@ void live_capture_start(const struct live_opts *o, struct livecap *cap);
  */
 int live_capture_stop(struct livecap *cap);
 
+/*
+ * --udp: every record is one datagram of -s bytes, in the mptk format.
+ * The end record (flag 0) goes out LIVE_END_COPIES times, LIVE_END_GAP_NS
+ * apart, as a datagram can be lost.  A downlink client (udrecv -H) makes
+ * itself known by sending an end record of the run's length (seq 0, its
+ * own clock as born) every LIVE_HELLO_NS until the first record comes:
+ * the server (udsend -l) sends the path's records to the first allowed
+ * source of such a hello.
+ */
+#define LIVE_END_COPIES	3
+#define LIVE_END_GAP_NS	(10 * (uint64_t)NST_MS)
+#define LIVE_HELLO_NS	(200 * (uint64_t)NST_MS)
+#define LIVE_PLAUSIBLE_MS (86400 * 1000.0)	/* born within a day of now */
+
+/* 1 if the record's send time is within a day of the wall clock now. */
+int live_plausible(const struct rec *r, uint64_t real_ns);
+
+/* 1 if the two socket addresses are the same address and port. */
+int live_same_addr(const struct sockaddr *a, const struct sockaddr *b);
+
 /* Calls `handler` on SIGINT and SIGTERM. */
 void live_catch_signals(void (*handler)(int));
 
 unsigned live_port(const struct live_opts *o, unsigned k);
 
-/* Opens the non-blocking listening socket of path k; exits on error. */
+/*
+ * Opens the non-blocking listening socket of path k (with --udp, the bound
+ * socket that receives the path's datagrams); exits on error.
+ */
 int live_listen(const struct live_opts *o, unsigned k);
 
 /*
  * Connects path k to the server, retrying a refused connection until the
  * monotonic deadline or *stop; returns the non-blocking socket, or -1 after
- * a message.
+ * a message.  With --udp, a connected datagram socket (nothing is sent:
+ * the kernel then takes datagrams from the server's port only).
  */
 int live_connect(const struct live_opts *o, unsigned k, uint64_t deadline,
     volatile sig_atomic_t *stop);
