@@ -26,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "atcsv.h"
@@ -85,6 +84,7 @@ struct udp_path {
 	uint32_t maxseq;
 	uint64_t dup, reordered, stale;	/* records not printed: dup, stale */
 	uint64_t foreign, badlen, badrec;	/* datagrams that were none */
+	uint64_t overflows;	/* dropped by this host: socket buffer full */
 	int have_end;
 	uint32_t end_seq;		/* records the sender made */
 	uint64_t last_rx, last_hello;	/* monotonic */
@@ -673,23 +673,11 @@ udp_read(struct receiver *rv, struct path *p, uint8_t *buf)
 {
 	for (int i = 0; i < UDP_BATCH && p->lfd != -1 &&
 	    (p->state == WAITING || p->state == RUNNING); i++) {
-		struct sockaddr_storage ss;
-		union {
-			struct cmsghdr align;
-			char buf[CMSG_SPACE(sizeof(struct timespec))];
-		} ctl;
-		struct iovec iov = { buf, rv->o.reclen + 1 };
-		struct msghdr msg = {
-			.msg_name = &ss, .msg_namelen = sizeof(ss),
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
-		};
-		uint64_t real = 0;
+		struct live_dgram d;
 		ssize_t n;
 
-		memset(&ss, 0, sizeof(ss));
-		/* MSG_TRUNC: the length of a datagram longer than buf */
-		n = recvmsg(p->lfd, &msg, MSG_DONTWAIT | MSG_TRUNC);
+		d.overflows = p->udp->overflows;
+		n = live_recv_dgram(p->lfd, buf, rv->o.reclen + 1, &d);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -700,22 +688,12 @@ udp_read(struct receiver *rv, struct path *p, uint8_t *buf)
 				warn("path %u: recv", p->port);
 			return;
 		}
-		for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm != NULL;
-		    cm = CMSG_NXTHDR(&msg, cm))
-			if (cm->cmsg_level == SOL_SOCKET &&
-			    cm->cmsg_type == SCM_TIMESTAMPNS) {
-				struct timespec ts;
-
-				memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
-				real = (uint64_t)ts.tv_sec * (uint64_t)NST_S +
-				    (uint64_t)ts.tv_nsec;
-			}
-		if (real == 0)
-			real = clk_real_ns();
+		p->udp->overflows = d.overflows;
 		if (!rv->o.listen)	/* connected: the kernel names no one */
-			getpeername(p->lfd, (struct sockaddr *)&ss,
-			    &(socklen_t){ sizeof(ss) });
-		udp_datagram(rv, p, buf, n, (struct sockaddr *)&ss, real);
+			getpeername(p->lfd, (struct sockaddr *)&d.src,
+			    &(socklen_t){ sizeof(d.src) });
+		udp_datagram(rv, p, buf, n, (struct sockaddr *)&d.src,
+		    d.real_ns);
 	}
 }
 
@@ -843,13 +821,14 @@ udp_summary(const struct receiver *rv)
 		    p->first_ns, p->last_ns, rv->o.reclen);
 		fprintf(stderr, "udrecv: path %u: %s, %" PRIu64 " missing of %"
 		    PRIu64 "%s (loss %.6f), %" PRIu64 " duplicated, %" PRIu64
-		    " reordered, %" PRIu64 " too late, ignored: %" PRIu64
+		    " reordered, %" PRIu64 " too late, %" PRIu64 " dropped by "
+		    "this host's full socket buffer, ignored: %" PRIu64
 		    " from elsewhere, %" PRIu64 " of a wrong length, %" PRIu64
 		    " malformed, %s\n", p->port, traffic, missing, total,
 		    u->have_end ? "" : " or more (no end record)",
 		    total > 0 ? (double)missing / (double)total : 0.0,
-		    u->dup, u->reordered, u->stale, u->foreign, u->badlen,
-		    u->badrec, state_name[p->state]);
+		    u->dup, u->reordered, u->stale, u->overflows, u->foreign,
+		    u->badlen, u->badrec, state_name[p->state]);
 	}
 }
 
@@ -935,15 +914,9 @@ main(int argc, char **argv)
 		rv.out_failed = 1;
 	}
 
-	if (rv.o.udp) {
-		/* each datagram's time is when the kernel received it */
-		for (unsigned k = 0; k < rv.o.npaths; k++)
-			if (rv.paths[k].lfd != -1 && setsockopt(rv.paths[k].lfd,
-			    SOL_SOCKET, SO_TIMESTAMPNS, &(int){ 1 },
-			    sizeof(int)) == -1)
-				warn("path %u: SO_TIMESTAMPNS", rv.paths[k].port);
+	if (rv.o.udp)
 		udp_loop(&rv);
-	} else
+	else
 		loop(&rv);
 
 	if (at_flush(&rv.out) == -1 && !rv.out_failed) {

@@ -486,19 +486,17 @@ accept_udp_paths(struct sender *s)
 			struct path *p = &s->paths[k];
 
 			for (int i = 0; p->lfd != -1 && i < 64; i++) {
-				struct sockaddr_storage ss;
-				socklen_t sl = sizeof(ss);
+				struct live_dgram d;
 				char peer[64], why[96];
 				struct rec r;
-				ssize_t got = recvfrom(p->lfd, buf, o->reclen + 1,
-				    MSG_DONTWAIT | MSG_TRUNC,
-				    (struct sockaddr *)&ss, &sl);
+				ssize_t got = live_recv_dgram(p->lfd, buf,
+				    o->reclen + 1, &d);
 
 				if (got == -1)
 					break;
-				live_addr_str((struct sockaddr *)&ss, peer,
+				live_addr_str((struct sockaddr *)&d.src, peer,
 				    sizeof(peer));
-				if (!live_allowed(o, (struct sockaddr *)&ss)) {
+				if (!live_allowed(o, (struct sockaddr *)&d.src)) {
 					refuse_hello(p, peer, "not allowed by "
 					    "--allow, ignored");
 					continue;
@@ -518,10 +516,9 @@ accept_udp_paths(struct sender *s)
 					    "and a plausible time), ignored");
 					continue;
 				}
-				if (connect(p->lfd, (struct sockaddr *)&ss,
-				    sl) == -1) {
-					warn("path %u: %s: connect", p->port,
-					    peer);
+				if (live_udp_answer(o, k, &p->lfd, &d) == -1) {
+					if (p->lfd == -1)	/* lost: rebuild */
+						p->lfd = live_listen(o, k);
 					continue;
 				}
 				p->fd = p->lfd;

@@ -25,6 +25,7 @@
 
 #define CONNECT_RETRY_NS	(100 * (uint64_t)NST_MS)
 #define CAPTURE_TAIL_NS		(500 * (uint64_t)NST_MS)	/* FIN, last ACKs */
+#define UDP_RCVBUF		(4 << 20)	/* bytes of datagrams waiting */
 
 void
 live_opts_init(struct live_opts *o)
@@ -475,6 +476,9 @@ live_tune(const struct live_opts *o, int fd, unsigned k)
 
 /* ss = `addr` (4 or 16 bytes by family; NULL: any address, which is all
  * zero bytes in both families) and `port`; returns the length to bind. */
+static socklen_t sockaddr_set(struct sockaddr_storage *, int, const uint8_t *,
+    unsigned);
+
 static socklen_t
 sockaddr_set(struct sockaddr_storage *ss, int family, const uint8_t *addr,
     unsigned port)
@@ -533,7 +537,172 @@ live_listen(const struct live_opts *o, unsigned k)
 	/* UDP: the bound socket itself receives every path's datagrams */
 	if ((!o->udp && listen(fd, 16) == -1) || set_nonblock(fd) == -1)
 		err(EXIT_DATA, "path %u: listen", port);
+	if (o->udp)
+		live_udp_options(fd, 1);
 	return fd;
+}
+
+void
+live_udp_options(int fd, int server)
+{
+	int one = 1, big = UDP_RCVBUF;
+
+	/* a burst (or a flood from elsewhere) waits here, not dropped */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
+	if (server) {
+		/* which of our addresses a datagram came to */
+		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
+		    sizeof(one));
+	}
+}
+
+ssize_t
+live_recv_dgram(int fd, void *buf, size_t len, struct live_dgram *d)
+{
+	union {
+		struct cmsghdr align;
+		/* room for every kind we ask for, both pktinfo included */
+		char buf[CMSG_SPACE(sizeof(struct timespec)) +
+		    CMSG_SPACE(sizeof(uint32_t)) +
+		    CMSG_SPACE(sizeof(struct in_pktinfo)) +
+		    CMSG_SPACE(sizeof(struct in6_pktinfo)) + 64];
+	} ctl;
+	struct iovec iov = { buf, len };
+	struct msghdr msg = {
+		.msg_name = &d->src, .msg_namelen = sizeof(d->src),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+	};
+	ssize_t n;
+
+	memset(&d->src, 0, sizeof(d->src));
+	memset(&d->dst, 0, sizeof(d->dst));
+	d->real_ns = 0;
+	/* MSG_TRUNC: the whole length of a datagram longer than buf */
+	n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
+	if (n == -1)
+		return -1;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+	    cm = CMSG_NXTHDR(&msg, cm)) {
+		size_t have = cm->cmsg_len - CMSG_LEN(0);
+
+		if (cm->cmsg_len < CMSG_LEN(0))
+			break;
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_TIMESTAMPNS) {
+			struct timespec ts;
+
+			if (have < sizeof(ts))
+				continue;
+			memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+			d->real_ns = (uint64_t)ts.tv_sec * (uint64_t)NST_S +
+			    (uint64_t)ts.tv_nsec;
+		} else if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SO_RXQ_OVFL) {
+			uint32_t drops;
+
+			if (have < sizeof(drops))
+				continue;
+			memcpy(&drops, CMSG_DATA(cm), sizeof(drops));
+			d->overflows = drops;
+		} else if (cm->cmsg_level == IPPROTO_IP &&
+		    cm->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			struct sockaddr_in *in = (void *)&d->dst;
+
+			if (have < sizeof(pi))
+				continue;
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			in->sin_family = AF_INET;
+			in->sin_addr = pi.ipi_addr;
+		} else if (cm->cmsg_level == IPPROTO_IPV6 &&
+		    cm->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			struct sockaddr_in6 *in6 = (void *)&d->dst;
+
+			if (have < sizeof(pi))
+				continue;
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			if (IN6_IS_ADDR_V4MAPPED(&pi.ipi6_addr)) {
+				struct sockaddr_in *in = (void *)&d->dst;
+
+				in->sin_family = AF_INET;
+				memcpy(&in->sin_addr, &pi.ipi6_addr.s6_addr[12],
+				    4);
+			} else {
+				in6->sin6_family = AF_INET6;
+				in6->sin6_addr = pi.ipi6_addr;
+			}
+		}
+	}
+	if (d->real_ns == 0)
+		d->real_ns = clk_real_ns();
+	return n;
+}
+
+int
+live_udp_answer(const struct live_opts *o, unsigned k, int *fdp,
+    const struct live_dgram *d)
+{
+	struct sockaddr_storage local, peer;
+	socklen_t llen, plen;
+	int fd, one = 1;
+	char who[64];
+
+	live_addr_str((const struct sockaddr *)&d->src, who, sizeof(who));
+	/* IPv4 peers of a dual-stack socket: plain IPv4 on the new one */
+	memcpy(&peer, &d->src, sizeof(peer));
+	if (peer.ss_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(
+	    &((struct sockaddr_in6 *)(void *)&peer)->sin6_addr)) {
+		struct sockaddr_in6 in6;
+
+		memcpy(&in6, &peer, sizeof(in6));
+		sockaddr_set(&peer, AF_INET, &in6.sin6_addr.s6_addr[12],
+		    ntohs(in6.sin6_port));
+	}
+	plen = peer.ss_family == AF_INET ? sizeof(struct sockaddr_in) :
+	    sizeof(struct sockaddr_in6);
+	if (d->dst.ss_family == 0) {
+		/* no pktinfo: answer from the socket as it is */
+		if (connect(*fdp, (struct sockaddr *)&peer, plen) == -1) {
+			warn("path %u: %s: connect", live_port(o, k), who);
+			return -1;
+		}
+		return 0;
+	}
+	if (d->dst.ss_family != peer.ss_family) {
+		warnx("path %u: %s: a hello to an address of another family",
+		    live_port(o, k), who);
+		return -1;
+	}
+	llen = sockaddr_set(&local, d->dst.ss_family, d->dst.ss_family ==
+	    AF_INET ? (const uint8_t *)&((const struct sockaddr_in *)
+	    (const void *)&d->dst)->sin_addr : ((const struct sockaddr_in6 *)
+	    (const void *)&d->dst)->sin6_addr.s6_addr, live_port(o, k));
+	fd = open_socket(o, local.ss_family, k);
+	if (fd == -1)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* the old socket goes first, so the port is free to bind again */
+	close(*fdp);
+	*fdp = -1;
+	if (bind(fd, (struct sockaddr *)&local, llen) == -1 ||
+	    connect(fd, (struct sockaddr *)&peer, plen) == -1 ||
+	    set_nonblock(fd) == -1) {
+		char here[64];
+
+		live_addr_str((struct sockaddr *)&local, here, sizeof(here));
+		warn("path %u: %s: answering from %s", live_port(o, k), who,
+		    here);
+		close(fd);
+		return -1;
+	}
+	live_udp_options(fd, 0);
+	*fdp = fd;
+	return 0;
 }
 
 /* One attempt: 0 connected, -1 failed for good, 1 worth retrying. */
@@ -603,6 +772,8 @@ connect_once(const struct live_opts *o, unsigned k, const struct addrinfo *ai,
 		soerr = errno;
 	if (soerr != 0)
 		goto failed;
+	if (o->udp)
+		live_udp_options(fd, 0);
 	*fdp = fd;
 	return 0;
 failed:

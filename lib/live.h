@@ -147,6 +147,39 @@ int live_capture_stop(struct livecap *cap);
 #define LIVE_HELLO_NS	(200 * (uint64_t)NST_MS)
 #define LIVE_PLAUSIBLE_MS (86400 * 1000.0)	/* born within a day of now */
 
+/* One datagram as received by live_recv_dgram. */
+struct live_dgram {
+	struct sockaddr_storage src;	/* who sent it */
+	struct sockaddr_storage dst;	/* our address it came to (server
+					 * sockets; family 0 if unknown) */
+	uint64_t real_ns;		/* the kernel's arrival time */
+	uint64_t overflows;		/* datagrams this socket dropped so
+					 * far, its buffer full (kept when
+					 * the kernel does not say) */
+};
+
+/*
+ * Socket options of a path's UDP socket: a large receive buffer, kernel
+ * arrival times, a count of overflows and (server) the address each
+ * datagram came to.  live_listen and live_connect set them.
+ */
+void live_udp_options(int fd, int server);
+
+/*
+ * Reads one datagram (non-blocking) into buf; returns its whole length,
+ * which may be above len (the rest is cut), or -1 with errno.
+ */
+ssize_t live_recv_dgram(int fd, void *buf, size_t len, struct live_dgram *d);
+
+/*
+ * --udp server that sends (udsend -l): turns path k's socket *fdp into one
+ * connected to the hello's source and bound to the address the hello came
+ * to, so that the client's connected socket takes the records (a reply
+ * from another of our addresses would be refused).  -1 after a message.
+ */
+int live_udp_answer(const struct live_opts *o, unsigned k, int *fdp,
+    const struct live_dgram *hello);
+
 /* 1 if the record's send time is within a day of the wall clock now. */
 int live_plausible(const struct rec *r, uint64_t real_ns);
 

@@ -16,7 +16,7 @@
 
 #define CAP_MAX		32	/* interfaces: one per path at most */
 #define CAP_SNAPLEN	262144	/* whole packets, as tcpdump -s 0 */
-#define CAP_BUFFER	(8 << 20)	/* kernel buffer per interface */
+#define CAP_BUFFER	(32 << 20)	/* kernel buffer per interface */
 #define CAP_POLL_MS	100
 #define CAP_DRAIN_ROUNDS 1000	/* buffers read after the stop, at most */
 

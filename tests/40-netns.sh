@@ -94,22 +94,34 @@ netns_shape() {
 	tbf "$NS_SRV" "s$1" "$2" "$3" && tbf "$NS_CLI" "c$1" "$2" "$3"
 }
 
-# netns_loss K PERCENT: TCP segments arriving at either end of path K are
-# dropped at random (nftables numgen on the input hook).  Input, because the
-# server's capture sees a packet before its input hook and after its output
-# hook: so the capture holds the lost originals and their retransmissions
-# in both directions, as tshark and retxrate need to flag them.
+# netns_loss K PERCENT [PROTO]: TCP (or PROTO: udp) packets arriving at
+# either end of path K are dropped at random (nftables numgen on the input
+# hook).  Input, because the server's capture sees a packet before its
+# input hook and after its output hook: so the capture holds the lost
+# originals and their retransmissions in both directions, as tshark and
+# retxrate need to flag them.  netns_lost K prints how many were dropped.
 netns_loss() {
-	local k=$1 pct=$2 ns dev
+	local k=$1 pct=$2 proto=${3:-tcp} ns dev
 	for ns in "$NS_SRV:s$k" "$NS_CLI:c$k"; do
 		dev=${ns#*:}
 		ip netns exec "${ns%%:*}" nft add table inet mptk 2>/dev/null
 		ip netns exec "${ns%%:*}" nft add chain inet mptk in \
 			'{ type filter hook input priority 0; }' 2>/dev/null
 		ip netns exec "${ns%%:*}" nft add rule inet mptk in \
-			iifname "$dev" meta l4proto tcp \
+			iifname "$dev" meta l4proto "$proto" \
 			numgen random mod 100 '<' "$pct" counter drop || return 1
 	done
+}
+
+# netns_lost K: packets the netns_loss rules of path K dropped, both ends
+netns_lost() {
+	local ns n=0 c
+	for ns in "$NS_SRV:s$1" "$NS_CLI:c$1"; do
+		c=$(ip netns exec "${ns%%:*}" nft list chain inet mptk in |
+			awk -v d="\"${ns#*:}\"" '$2 == d { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }')
+		n=$((n + ${c:-0}))
+	done
+	echo "$n"
 }
 
 # capture_start FILE FILTER: tcpdump -i any in the server namespace, full
