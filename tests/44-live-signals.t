@@ -2,7 +2,8 @@
 # Stopping a run: SIGINT to udsend (-t 0, until stopped) ends every path
 # with an end record, so udrecv ends too; SIGTERM to udrecv mid-run.  Both
 # exit 0 with every line whole and a summary.  Along the way: --us, -C,
-# --nodelay and --tcpinfo on both ends, and udsend -l --allow.
+# --nodelay and --tcpinfo on both ends (drawn by share/tcpinfo.gp), and
+# udsend -l --allow.
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/40-netns.sh"
 [ -x "$BIN/udsend" ] && [ -x "$BIN/udrecv" ] || skip_all "udsend/udrecv not built"
@@ -54,6 +55,19 @@ for f in cli srv; do
 done
 ba=$(awk -F@ '$2 == 3310 {b = $15} END {print b}' "$TMP/cli.ti")
 [ "$ba" -gt $(((M - 30) * 400)) ]; ok $? "--tcpinfo: bytes_acked follows the stream ($ba)"
+# the files drawn by share/tcpinfo.gp: a PNG, and not a word from gnuplot
+if command -v gnuplot >/dev/null 2>&1; then
+	for f in cli srv; do
+		gnuplot -e "in='$TMP/$f.ti'; out='$TMP/$f.png'" "$TOP/share/tcpinfo.gp" 2>"$TMP/$f.gperr"
+		is "$?:$(od -An -tx1 -N8 "$TMP/$f.png" | tr -d ' ')" "0:89504e470d0a1a0a" \
+			"share/tcpinfo.gp draws the $f --tcpinfo file as a PNG"
+		is "$(cat "$TMP/$f.gperr")" "" "share/tcpinfo.gp: no gnuplot warning ($f)"
+		is "$(od -An -tu1 -j16 -N8 "$TMP/$f.png" | awk '{print $3*256+$4 "x" $7*256+$8}')" "1000x1100" \
+			"share/tcpinfo.gp: five panels, 1000x1100 ($f)"
+	done
+else
+	skip "gnuplot is not installed"
+fi
 
 # 2. SIGTERM to udrecv mid-run: udsend then loses its peers (exit 1)
 $SRV timeout 30 "$BIN/udrecv" -l -p 3320 -n 2 --setup 10 \
