@@ -17,6 +17,7 @@
 #define CAP_MAX		32	/* interfaces: one per path at most */
 #define CAP_SNAPLEN	262144	/* whole packets, as tcpdump -s 0 */
 #define CAP_BUFFER	(32 << 20)	/* kernel buffer per interface */
+#define CAP_BLOCK_MS	50	/* longest a buffer of packets waits */
 #define CAP_POLL_MS	100
 #define CAP_DRAIN_ROUNDS 1000	/* buffers read after the stop, at most */
 
@@ -52,7 +53,13 @@ open_device(const char *dev, char *why, size_t len)
 	}
 	pcap_set_snaplen(h, CAP_SNAPLEN);
 	pcap_set_promisc(h, 0);		/* the host's own packets only */
-	pcap_set_immediate_mode(h, 1);	/* packets as they come */
+	/*
+	 * Packets in buffers (TPACKET_V3 blocks) handed over when full or
+	 * CAP_BLOCK_MS old, not one by one: in immediate mode libpcap's ring
+	 * has a frame of the snap length per packet, a few hundred packets,
+	 * which a busy host overruns.
+	 */
+	pcap_set_timeout(h, CAP_BLOCK_MS);
 	pcap_set_buffer_size(h, CAP_BUFFER);
 	rc = pcap_activate(h);
 	if (rc < 0) {
@@ -220,9 +227,14 @@ capture_child(int ctl, int res, const char *file, char *const *ifaces,
 		if (pfd[cap.n].revents != 0)
 			break;
 	}
-	/* what the kernel still holds is part of the run */
-	if (!failed && capture_read(&cap, CAP_DRAIN_ROUNDS) == -1)
-		failed = 1;
+	/* what the kernel still holds is part of the run: its last buffer
+	 * is handed over once CAP_BLOCK_MS old */
+	for (int waited = 0; !failed && waited <= 3 * CAP_BLOCK_MS;
+	    waited += 10) {
+		if (capture_read(&cap, CAP_DRAIN_ROUNDS) == -1)
+			failed = 1;
+		poll(NULL, 0, 10);
+	}
 	for (unsigned i = 0; i < cap.n; i++)
 		if (pcap_stats(cap.h[i], &st) == 0) {
 			drop += st.ps_drop;

@@ -6,8 +6,9 @@
  * takes the CPU from the sender's schedule or the receiver's reads: it
  * opens the interfaces (pcap_open_live's steps: one handle per -I
  * interface, else the "any" device), sets the BPF filter, writes FILE with
- * pcap_dump and flushes it after every buffer of packets, so the file is
- * whole up to the last buffer even if the program is killed.  The child
+ * pcap_dump and flushes it after every buffer of packets (at most 50 ms of
+ * them), so the file is whole up to the last buffer even if the program
+ * is killed.  The child
  * ignores SIGINT and SIGTERM: the program stops it once the run is over,
  * and it stops by itself when the program dies.
  */
