@@ -20,7 +20,7 @@ $SRV timeout 30 "$BIN/udrecv" -l -p 3310 -n 2 --setup 10 --tcpinfo 100 "$TMP/srv
 	>"$TMP/recv" 2>"$TMP/recv.err" &
 rpid=$!
 $CLI timeout 30 "$BIN/udsend" -H "$SRV_ADDR" -p 3310 -n 2 -I c0,c1 -t 0 \
-	-b 800 --us -C reno --nodelay --tcpinfo 100 "$TMP/cli.ti" \
+	-b 800 --us -C reno --nodelay --tcpinfo 100 "$TMP/cli.ti" -w "$TMP/sig.pcap" \
 	>"$TMP/send" 2>"$TMP/send.err" &
 spid=$!
 netns_track $rpid $spid
@@ -47,6 +47,11 @@ like "$(cat "$TMP/send.err")" "udsend: path 3312: $M records, .* 0 dropped, 0 un
 	"udsend's summary"
 like "$(cat "$TMP/recv.err")" "udrecv: path 3312: $M records, .*ended" \
 	"udrecv's summary: the path ended with its end record"
+# -w stopped with the run: the summary counts what the file holds
+n=$(tcpdump -nr "$TMP/sig.pcap" 2>"$TMP/sig.err" | wc -l)
+like "$(cat "$TMP/send.err")" "udsend: capture $TMP/sig.pcap: $n packets, 0 dropped" \
+	"SIGINT: the capture stops with the run, its summary counts the file's $n packets"
+is "$(grep -v '^reading from' "$TMP/sig.err")" "" "SIGINT: the capture file is whole"
 hdr=time@path@state@cwnd@ssthresh@rtt@rttvar@rto@retrans@total_retrans@lost@unacked@delivery_rate@pacing_rate@bytes_acked
 for f in cli srv; do
 	is "$(head -1 "$TMP/$f.ti")" "$hdr" "--tcpinfo ($f): header"
@@ -93,6 +98,29 @@ is "$(in_order "$TMP/recv2a" "$n" 3320):$(in_order "$TMP/recv2b" "$n2" 3322)" ok
 like "$(cat "$TMP/recv2.err")" "udrecv: path 3320: $n records, .*stopped" "udrecv's summary"
 is "$src" 1 "udsend exits 1 when its peer goes away"
 like "$(cat "$TMP/send2.err")" "udsend: path 332[02]: $SRV_ADDR: send: " "udsend says which path failed"
+
+# 2b. SIGKILL to udsend -w: the capture stops by itself, its file whole up
+# to its last buffer, and no capturing process is left behind
+$SRV timeout 30 "$BIN/udrecv" -l -p 3324 -n 2 --setup 10 >/dev/null 2>&1 &
+rpid=$!
+$CLI timeout 30 "$BIN/udsend" -H "$SRV_ADDR" -p 3324 -n 2 -I c0,c1 -t 5 -b 800 \
+	-w "$TMP/kill.pcap" >/dev/null 2>"$TMP/kill.err" &
+spid=$!
+netns_track $rpid $spid
+sleep 1
+prog=$(child $spid)
+cap=$(child "$prog")
+kill -KILL "$prog"
+wait $spid
+sleep 0.5
+# gone, or a zombie where no init reaps orphans (as in some containers)
+st=$(ps -o stat= -p "$cap" 2>/dev/null | cut -c1)
+[ -n "$cap" ] && { [ -z "$st" ] || [ "$st" = Z ]; }
+ok $? "SIGKILL: the capture child ends when udsend dies (${st:-gone})"
+n=$(tcpdump -nr "$TMP/kill.pcap" 2>"$TMP/kill.tcpdump" | wc -l)
+[ "$n" -gt 100 ]; ok $? "SIGKILL: the capture holds the run so far ($n packets)"
+is "$(grep -v '^reading from' "$TMP/kill.tcpdump")" "" "SIGKILL: the capture file is whole"
+kill "$(child $rpid)" 2>/dev/null; wait $rpid 2>/dev/null
 
 # 3. udsend -l --allow: a peer from outside is turned away, then one from
 # inside gets the records
