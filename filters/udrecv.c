@@ -897,9 +897,12 @@ main(int argc, char **argv)
 			rv.paths[k].lfd = live_listen(&rv.o, k);
 	} else if ((rv.o.udp ? udp_connect_paths(&rv) :
 	    connect_paths(&rv)) == -1) {
+		/* the capture of the attempt is whole before the exit */
+		int cap = live_capture_stop(&rv.cap);
+
 		if (!stop_signal)
 			errx(EXIT_DATA, "no path could be set up");
-		return 0;
+		return cap == -1 ? EXIT_DATA : 0;
 	}
 
 	at_writer_init(&rv.out, stdout);

@@ -848,9 +848,12 @@ main(int argc, char **argv)
 
 	if ((s.o.listen ? (s.o.udp ? accept_udp_paths(&s) :
 	    accept_paths(&s)) : connect_paths(&s)) == -1) {
+		/* the capture of the attempt is whole before the exit */
+		int cap = live_capture_stop(&s.cap);
+
 		if (!stop_signal)
 			errx(EXIT_DATA, "no path could be set up");
-		return 0;
+		return cap == -1 ? EXIT_DATA : 0;
 	}
 	for (unsigned k = 0; k < s.o.npaths; k++)
 		if (s.paths[k].open)
