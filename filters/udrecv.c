@@ -82,9 +82,9 @@ struct udp_path {
 					 * SEQ_WINDOW seqs up to maxseq */
 	int haveseq, flag;
 	uint32_t maxseq;
-	uint64_t dup, reordered, stale;	/* records not printed: dup, stale */
+	uint64_t dup, reordered, stale;	/* dup, stale: not printed */
 	uint64_t foreign, badlen, badrec;	/* datagrams that were none */
-	uint64_t overflows;	/* dropped by this host: socket buffer full */
+	uint64_t overflows;	/* dropped here: the socket buffer full */
 	int have_end;
 	uint32_t end_seq;		/* records the sender made */
 	uint64_t last_rx, last_hello;	/* monotonic */
@@ -689,7 +689,8 @@ udp_read(struct receiver *rv, struct path *p, uint8_t *buf)
 			return;
 		}
 		p->udp->overflows = d.overflows;
-		if (!rv->o.listen)	/* connected: the kernel names no one */
+		/* connected: the kernel names no one */
+		if (!rv->o.listen)
 			getpeername(p->lfd, (struct sockaddr *)&d.src,
 			    &(socklen_t){ sizeof(d.src) });
 		udp_datagram(rv, p, buf, n, (struct sockaddr *)&d.src,

@@ -496,7 +496,8 @@ accept_udp_paths(struct sender *s)
 					break;
 				live_addr_str((struct sockaddr *)&d.src, peer,
 				    sizeof(peer));
-				if (!live_allowed(o, (struct sockaddr *)&d.src)) {
+				if (!live_allowed(o,
+				    (struct sockaddr *)&d.src)) {
 					refuse_hello(p, peer, "not allowed by "
 					    "--allow, ignored");
 					continue;
@@ -512,12 +513,14 @@ accept_udp_paths(struct sender *s)
 				if (r.flag != REC_END ||
 				    !live_plausible(&r, clk_real_ns())) {
 					refuse_hello(p, peer, "not a hello "
-					    "(an end record of the run's length "
-					    "and a plausible time), ignored");
+					    "(an end record of the run's "
+					    "length and a plausible time), "
+					    "ignored");
 					continue;
 				}
 				if (live_udp_answer(o, k, &p->lfd, &d) == -1) {
-					if (p->lfd == -1)	/* lost: rebuild */
+					/* the socket was lost: again */
+					if (p->lfd == -1)
 						p->lfd = live_listen(o, k);
 					continue;
 				}

@@ -24,8 +24,9 @@
 #endif
 
 #define CONNECT_RETRY_NS	(100 * (uint64_t)NST_MS)
-#define CAPTURE_TAIL_NS		(500 * (uint64_t)NST_MS)	/* FIN, last ACKs */
-#define UDP_RCVBUF		(4 << 20)	/* bytes of datagrams waiting */
+/* after the last socket closed: its FIN and last ACKs */
+#define CAPTURE_TAIL_NS		(500 * (uint64_t)NST_MS)
+#define UDP_RCVBUF		(4 << 20)	/* datagrams waiting, bytes */
 
 void
 live_opts_init(struct live_opts *o)
@@ -302,7 +303,8 @@ live_capture_stop(struct livecap *cap)
 		return 0;
 	clk_sleep_until(clk_mono_ns() + CAPTURE_TAIL_NS);
 	rc = livecap_stop(cap, line, sizeof(line));
-	fprintf(stderr, "%s: capture %s\n", program_invocation_short_name, line);
+	fprintf(stderr, "%s: capture %s\n", program_invocation_short_name,
+	    line);
 	return rc;
 }
 

@@ -110,8 +110,8 @@ capture_open(struct capture *cap, const char *file, char *const *ifaces,
 			    "different link types, which one file cannot hold: "
 			    "capture without -I (every interface)", cap->dev[0],
 			    pcap_datalink_val_to_name(pcap_datalink(cap->h[0])),
-			    cap->dev[i],
-			    pcap_datalink_val_to_name(pcap_datalink(cap->h[i])));
+			    cap->dev[i], pcap_datalink_val_to_name(
+			    pcap_datalink(cap->h[i])));
 			return -1;
 		}
 		if (pcap_compile(cap->h[i], &prog, filter, 1,
