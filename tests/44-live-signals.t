@@ -111,7 +111,7 @@ sleep 1
 prog=$(child $spid)
 cap=$(child "$prog")
 kill -KILL "$prog"
-wait $spid
+{ wait $spid; } 2>/dev/null
 sleep 0.5
 # gone, or a zombie where no init reaps orphans (as in some containers)
 st=$(ps -o stat= -p "$cap" 2>/dev/null | cut -c1)
