@@ -304,3 +304,18 @@ owd_check() {
 		if (why != "" && bad++ < 3) print "line " NR ": " $0 ": " why
 	}' "$1"
 }
+
+# netns_loss_routed K PERCENT [PROTO]: on the routed variant, TCP (or
+# PROTO) packets of path K are dropped at random in the router (forward
+# hook), both ways: neither end's capture sees a lost packet arrive
+netns_loss_routed() {
+	local k=$1 pct=$2 proto=${3:-tcp} dev
+	in_rtr nft add table inet mptk 2>/dev/null
+	in_rtr nft add chain inet mptk through \
+		'{ type filter hook forward priority 0; }' 2>/dev/null
+	for dev in "rs$k" "rc$k"; do
+		in_rtr nft add rule inet mptk through iifname "$dev" \
+			meta l4proto "$proto" \
+			numgen random mod 100 '<' "$pct" counter drop || return 1
+	done
+}
