@@ -42,7 +42,7 @@ netns_loss_ports 2 8 3271-3275 || skip_all "nft failed"
 
 # the bulk flows first, so that the queues stand when the demo starts
 $SRV timeout -k 5 30 "$BIN/udsend" -l -p 3301 -n 3 -s 1400 -b 4000 -t 0 \
-	-w 10 -C cubic >/dev/null 2>"$TMP/bulk-sent.err" &
+	--setup 10 -C cubic >/dev/null 2>"$TMP/bulk-sent.err" &
 bpid=$!
 netns_track $bpid
 sleep 0.3
@@ -54,7 +54,7 @@ sleep 1.5
 
 capture_start "$TMP/demo.pcap" "tcp portrange 3271-3275" ||
 	skip_all "tcpdump did not start"
-$SRV timeout -k 5 30 "$BIN/udsend" -l -p 3271 -n 3 -b 200 -t 4 -w 10 \
+$SRV timeout -k 5 30 "$BIN/udsend" -l -p 3271 -n 3 -b 200 -t 4 --setup 10 \
 	>"$TMP/sent.csv" 2>"$TMP/sent.err" &
 spid=$!
 netns_track $spid

@@ -3,6 +3,8 @@
  * sent on every path at once, paced on an absolute schedule; a path that
  * cannot keep up queues a bounded number of records and then drops (and
  * counts) what does not fit, so it never holds the other paths back.
+ * With --udp each record is one datagram; a server learns where to send
+ * from the client's hello on each port (lib/live.h).
  */
 #include <err.h>
 #include <errno.h>
@@ -22,16 +24,17 @@
 #include "atcsv.h"
 #include "clock.h"
 #include "common.h"
-#include "paths.h"
+#include "live.h"
 #include "record.h"
 #include "tcpinfo.h"
 #include "util.h"
 
 static const char synopsis[] =
     "-l | -H host -p port [-n paths] [--step n] [-I if,...] [-B addr,...]\n"
-    "\t[-s len] [-b kbps] [-t seconds] [-q records] [-w seconds]\n"
-    "\t[--idle seconds] [-C cubic|bbr|reno] [--mptcp] [--nodelay] [--us]\n"
-    "\t[--allow cidr]... [--tcpinfo ms file]";
+    "\t[-s len] [-b kbps] [-t seconds] [-q records] [-w file]\n"
+    "\t[--setup seconds] [--idle seconds] [-C cubic|bbr|reno]\n"
+    "\t[--mptcp | --udp] [--nodelay] [--us] [--allow cidr]...\n"
+    "\t[--tcpinfo ms file]";
 static const char options[] = LIVE_HELP
     "  -b KBPS        send rate per path in kbit/s\n"
     "  -q RECORDS     records queued per path before drops\n"
@@ -73,7 +76,8 @@ struct path {
 	int peer_eof;		/* the peer closed its side */
 	uint64_t progress;	/* monotonic time of the last byte sent */
 	uint64_t sent, dropped, unsent, bytes;
-	unsigned refused;	/* connections turned away during the run */
+	unsigned refused;	/* connections (--udp: hellos) turned away */
+	uint64_t unreachable;	/* --udp: ICMP port unreachable reports */
 	uint64_t first_ns, last_ns;	/* wall clock of first, last record */
 };
 
@@ -86,6 +90,7 @@ struct sender {
 	struct at_writer out;
 	int out_failed;
 	struct tcpinfo_log ti;
+	struct livecap cap;	/* -w */
 	int failed;		/* a path was lost: exit 1 */
 };
 
@@ -133,6 +138,55 @@ print_sent(struct sender *s, struct path *p, const struct rec *r,
 	}
 }
 
+/* --udp: one datagram per record, as many as the socket takes. */
+static void
+path_pump_udp(struct sender *s, struct path *p)
+{
+	size_t len = s->o.reclen;
+
+	while (p->open && p->qlen > 0) {
+		const struct rec *r = &p->q[p->qhead];
+		ssize_t n;
+
+		rec_encode(p->stage, r);	/* the padding stays zero */
+		n = send(p->fd, p->stage, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK ||
+			    errno == ENOBUFS)
+				return;
+			/* an ICMP report about an earlier datagram: this
+			 * one was not sent; the peer may come back */
+			if (errno == ECONNREFUSED) {
+				p->unreachable++;
+				continue;
+			}
+			warn("path %u: %s: send", p->port, p->peer);
+			path_close(p, NULL);
+			s->failed = 1;
+			return;
+		}
+		uint64_t now = clk_real_ns();
+		int outq;
+		long kernel = ioctl(p->fd, SIOCOUTQ, &outq) == 0 ? outq : -1;
+		struct rec sent = *r;
+
+		p->progress = clk_mono_ns();
+		p->qhead = (p->qhead + 1) % p->qcap;
+		p->qlen--;
+		if (!rec_is_data(&sent))
+			continue;
+		if (p->sent == 0)
+			p->first_ns = now;
+		p->last_ns = now;
+		p->sent++;
+		p->bytes += len;
+		print_sent(s, p, &sent, now, kernel < 0 ? -1 :
+		    kernel + (long)(p->qlen * len));
+	}
+}
+
 /*
  * Writes what the socket takes of p's queue.  Records go out in batches
  * (one send for all that are due, when a path catches up), and each record
@@ -143,6 +197,10 @@ path_pump(struct sender *s, struct path *p, uint64_t mono_now)
 {
 	size_t len = s->o.reclen;
 
+	if (s->o.udp) {
+		path_pump_udp(s, p);
+		return;
+	}
 	while (p->open && p->qlen > 0) {
 		size_t done_before, done_after;
 		ssize_t n;
@@ -199,17 +257,24 @@ path_pump(struct sender *s, struct path *p, uint64_t mono_now)
 	}
 }
 
-/* Reads and throws away what a peer sends: udsend expects nothing. */
+/*
+ * Reads and throws away what a peer sends: udsend expects nothing (but a
+ * UDP client's repeated hellos, and a datagram may be empty).
+ */
 static void
-path_drain_input(struct path *p)
+path_drain_input(struct path *p, int udp)
 {
 	uint8_t junk[4096];
 
 	for (int i = 0; p->open && !p->peer_eof && i < 16; i++) {
 		ssize_t n = recv(p->fd, junk, sizeof(junk), MSG_DONTWAIT);
 
-		if (n > 0)
+		if (n > 0 || (n == 0 && udp))
 			continue;
+		if (n == -1 && udp && errno == ECONNREFUSED) {
+			p->unreachable++;
+			continue;
+		}
 		if (n == 0)
 			p->peer_eof = 1;
 		else if (errno != EAGAIN && errno != EWOULDBLOCK &&
@@ -242,7 +307,7 @@ housekeeping(struct sender *s, uint64_t mono_now)
 		struct path *p = &s->paths[k];
 
 		refuse_extra(p);
-		path_drain_input(p);
+		path_drain_input(p, s->o.udp);
 		if (p->open && p->qlen > 0 &&
 		    mono_now - p->progress > s->o.idle_ns) {
 			char why[80];
@@ -280,7 +345,7 @@ count_open(const struct sender *s)
 
 /*
  * Server role: accepts one allowed peer per port.  Waits for the first
- * without limit (the server is started before the clients), then -w for
+ * without limit (the server is started before the clients), then --setup for
  * the rest.  Each port's listener closes once it has its peer, so further
  * connections are refused by the kernel.
  */
@@ -352,7 +417,7 @@ accept_paths(struct sender *s)
 				p->lfd = -1;
 			}
 			if (deadline == 0)
-				deadline = clk_mono_ns() + o->wait_ns;
+				deadline = clk_mono_ns() + o->setup_ns;
 		}
 	}
 	for (unsigned k = 0; k < o->npaths; k++) {
@@ -360,8 +425,122 @@ accept_paths(struct sender *s)
 
 		if (p->lfd != -1 && !p->open) {
 			if (!stop_signal) {
-				warnx("path %u: no peer within -w %.1f s",
-				    p->port, (double)o->wait_ns / 1e9);
+				warnx("path %u: no peer within --setup %.1f s",
+				    p->port, (double)o->setup_ns / 1e9);
+				s->failed = 1;
+			}
+			close(p->lfd);
+			p->lfd = -1;
+		}
+	}
+	return count_open(s) > 0 ? 0 : -1;
+}
+
+static void
+refuse_hello(struct path *p, const char *peer, const char *why)
+{
+	if (p->refused++ < 5)
+		warnx("path %u: %s: %s", p->port, peer, why);
+	else if (p->refused == 6)
+		warnx("path %u: further refused datagrams are only counted",
+		    p->port);
+}
+
+/*
+ * --udp server role: each port's socket waits for a client's hello (an
+ * end record of the run's length from an allowed source) and is then
+ * connected to that source, so records go there and nothing else is
+ * read.  The first hello may take as long as it likes, the others
+ * --setup.
+ */
+static int
+accept_udp_paths(struct sender *s)
+{
+	struct live_opts *o = &s->o;
+	uint8_t *buf = emalloc(o->reclen + 1);
+	uint64_t deadline = 0;
+
+	for (unsigned k = 0; k < o->npaths; k++)
+		s->paths[k].lfd = live_listen(o, k);
+	while (count_open(s) < o->npaths && !stop_signal) {
+		struct pollfd pfd[PATHS_MAX];
+		unsigned n = 0;
+		int timeout = 200;
+
+		if (deadline != 0) {
+			uint64_t now = clk_mono_ns();
+
+			if (now >= deadline)
+				break;
+			if ((deadline - now) / (uint64_t)NST_MS < 200)
+				timeout = (int)((deadline - now) /
+				    (uint64_t)NST_MS) + 1;
+		}
+		for (unsigned k = 0; k < o->npaths; k++)
+			if (s->paths[k].lfd != -1)
+				pfd[n++] = (struct pollfd){ s->paths[k].lfd,
+				    POLLIN, 0 };
+		if (poll(pfd, n, timeout) <= 0)
+			continue;
+		for (unsigned k = 0; k < o->npaths; k++) {
+			struct path *p = &s->paths[k];
+
+			for (int i = 0; p->lfd != -1 && i < 64; i++) {
+				struct live_dgram d;
+				char peer[64], why[96];
+				struct rec r;
+				ssize_t got = live_recv_dgram(p->lfd, buf,
+				    o->reclen + 1, &d);
+
+				if (got == -1)
+					break;
+				live_addr_str((struct sockaddr *)&d.src, peer,
+				    sizeof(peer));
+				if (!live_allowed(o,
+				    (struct sockaddr *)&d.src)) {
+					refuse_hello(p, peer, "not allowed by "
+					    "--allow, ignored");
+					continue;
+				}
+				if ((size_t)got != o->reclen) {
+					snprintf(why, sizeof(why), "a datagram "
+					    "of %zd bytes, not a hello of %zu: "
+					    "ignored", got, o->reclen);
+					refuse_hello(p, peer, why);
+					continue;
+				}
+				rec_decode(buf, &r);
+				if (r.flag != REC_END ||
+				    !live_plausible(&r, clk_real_ns())) {
+					refuse_hello(p, peer, "not a hello "
+					    "(an end record of the run's "
+					    "length and a plausible time), "
+					    "ignored");
+					continue;
+				}
+				if (live_udp_answer(o, k, &p->lfd, &d) == -1) {
+					/* the socket was lost: again */
+					if (p->lfd == -1)
+						p->lfd = live_listen(o, k);
+					continue;
+				}
+				p->fd = p->lfd;
+				p->lfd = -1;
+				p->open = 1;
+				snprintf(p->peer, sizeof(p->peer), "%s", peer);
+				if (deadline == 0)
+					deadline = clk_mono_ns() + o->setup_ns;
+			}
+		}
+	}
+	free(buf);
+	for (unsigned k = 0; k < o->npaths; k++) {
+		struct path *p = &s->paths[k];
+
+		if (p->lfd != -1 && !p->open) {
+			if (!stop_signal) {
+				warnx("path %u: no hello within --setup %.1f s",
+				    p->port, (double)o->setup_ns / 1e9);
 				s->failed = 1;
 			}
 			close(p->lfd);
@@ -374,7 +553,7 @@ accept_paths(struct sender *s)
 static int
 connect_paths(struct sender *s)
 {
-	uint64_t deadline = clk_mono_ns() + s->o.wait_ns;
+	uint64_t deadline = clk_mono_ns() + s->o.setup_ns;
 
 	for (unsigned k = 0; k < s->o.npaths && !stop_signal; k++) {
 		struct path *p = &s->paths[k];
@@ -522,6 +701,51 @@ finish(struct sender *s, uint64_t seq_end)
 			break;
 		wait_until(s, now + 10 * (uint64_t)NST_MS);
 	}
+	/*
+	 * TCP: the kernel's copy too.  Once every byte is acknowledged and
+	 * the peer has closed its side (udrecv does on the end record), the
+	 * run is over on the wire: the exit, and a capture, cover all of it.
+	 */
+	for (int phase = 0; !s->o.udp && phase < 2; phase++) {
+		for (;;) {
+			uint64_t now = clk_mono_ns();
+			unsigned busy = 0;
+
+			for (unsigned k = 0; k < s->o.npaths; k++) {
+				struct path *p = &s->paths[k];
+				int outq = 0;
+
+				if (!p->open || p->qlen > 0)
+					continue;
+				if (phase == 0)
+					busy += ioctl(p->fd, SIOCOUTQ, &outq) ==
+					    0 && outq > 0;
+				else {
+					path_drain_input(p, 0);
+					busy += p->open && !p->peer_eof;
+				}
+			}
+			sample_tcpinfo(s, now);
+			if (busy == 0 || now >= deadline || stop_signal > 1)
+				break;
+			clk_sleep_until(now + 10 * (uint64_t)NST_MS);
+		}
+		for (unsigned k = 0; phase == 0 && k < s->o.npaths; k++)
+			if (s->paths[k].open && s->paths[k].qlen == 0)
+				shutdown(s->paths[k].fd, SHUT_WR);
+	}
+	/* a datagram may be lost: the end record goes out again */
+	for (int copy = 1; s->o.udp && copy < LIVE_END_COPIES; copy++) {
+		uint8_t *buf = ecalloc(1, s->o.reclen);
+
+		clk_sleep_until(clk_mono_ns() + LIVE_END_GAP_NS);
+		rec_encode(buf, &end);
+		for (unsigned k = 0; k < s->o.npaths; k++)
+			if (s->paths[k].open && s->paths[k].qlen == 0)
+				(void)send(s->paths[k].fd, buf, s->o.reclen,
+				    MSG_DONTWAIT | MSG_NOSIGNAL);
+		free(buf);
+	}
 	for (unsigned k = 0; k < s->o.npaths; k++) {
 		struct path *p = &s->paths[k];
 
@@ -539,7 +763,8 @@ finish(struct sender *s, uint64_t seq_end)
 		}
 		if (p->fd != -1) {
 			/* the kernel still delivers what it holds */
-			shutdown(p->fd, SHUT_WR);
+			if (!s->o.udp)
+				shutdown(p->fd, SHUT_WR);
 			path_close(p, NULL);
 		}
 	}
@@ -555,8 +780,12 @@ summary(const struct sender *s)
 		live_traffic(traffic, sizeof(traffic), p->sent, p->bytes,
 		    p->first_ns, p->last_ns, s->o.reclen);
 		fprintf(stderr, "udsend: path %u: %s, %" PRIu64 " dropped, %"
-		    PRIu64 " unsent, %u refused\n", p->port, traffic,
+		    PRIu64 " unsent, %u refused", p->port, traffic,
 		    p->dropped, p->unsent, p->refused);
+		if (s->o.udp)
+			fprintf(stderr, ", %" PRIu64 " port unreachable",
+			    p->unreachable);
+		fputc('\n', stderr);
 	}
 }
 
@@ -606,6 +835,7 @@ main(int argc, char **argv)
 	/* wake-ups as close to the deadline as the timer allows */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 
+	live_capture_start(&s.o, &s.cap);
 	s.paths = ecalloc(s.o.npaths, sizeof(*s.paths));
 	for (unsigned k = 0; k < s.o.npaths; k++) {
 		struct path *p = &s.paths[k];
@@ -619,10 +849,14 @@ main(int argc, char **argv)
 	if (s.o.tcpinfo_ms != NULL)
 		tcpinfo_open(&s.ti, s.o.tcpinfo_ms, s.o.tcpinfo_file);
 
-	if ((s.o.listen ? accept_paths(&s) : connect_paths(&s)) == -1) {
+	if ((s.o.listen ? (s.o.udp ? accept_udp_paths(&s) :
+	    accept_paths(&s)) : connect_paths(&s)) == -1) {
+		/* the capture of the attempt is whole before the exit */
+		int cap = live_capture_stop(&s.cap);
+
 		if (!stop_signal)
 			errx(EXIT_DATA, "no path could be set up");
-		return 0;
+		return cap == -1 ? EXIT_DATA : 0;
 	}
 	for (unsigned k = 0; k < s.o.npaths; k++)
 		if (s.paths[k].open)
@@ -647,6 +881,8 @@ main(int argc, char **argv)
 	if (tcpinfo_close(&s.ti) == -1)
 		s.failed = 1;
 	summary(&s);
+	if (live_capture_stop(&s.cap) == -1)
+		s.failed = 1;
 	for (unsigned k = 0; k < s.o.npaths; k++) {
 		free(s.paths[k].q);
 		free(s.paths[k].stage);

@@ -35,6 +35,16 @@ for p in udsend udrecv; do
 	t $p 1 "$p: --tcpinfo: $TMP/no/ti: No such file" -l -p 3270 --tcpinfo 100 "$TMP/no/ti"
 	t $p 1 "$p: -C nosuch: congestion control not available" -l -p 3270 -C nosuch
 	t $p 2 "usage: $p" -l -p 3270 extra
+	t $p 2 "$p: --setup: '0' is not a duration" -l -p 3270 --setup 0
+	t $p 2 "$p: -w: option requires an argument|$p: option requires an argument -- 'w'" -l -p 3270 -w
+	t $p 2 "$p: --udp: --mptcp is for TCP only" -l -p 3270 --udp --mptcp
+	t $p 2 "$p: --udp: -C is for TCP only" -l -p 3270 --udp -C reno
+	t $p 2 "$p: --udp: --nodelay is for TCP only" -l -p 3270 --udp --nodelay
+	t $p 2 "$p: --udp: --tcpinfo is for TCP only" -l -p 3270 --udp --tcpinfo 100 "$TMP/ti"
+	h=$("$BIN/$p" --help 2>&1)
+	like "$h" "-w FILE +capture the run's packets into FILE" "$p --help: -w FILE captures"
+	like "$h" "--setup SECONDS +longest wait for every path to connect" "$p --help: --setup"
+	like "$h" "--udp +a UDP datagram per record" "$p --help: --udp"
 done
 t udsend 2 "udsend: -b: '0' is not a rate" -l -p 3271 -b 0
 t udsend 2 "udsend: -q: '0' is not a number of records \\(1\\.\\.1000000\\)" -l -p 3271 -q 0

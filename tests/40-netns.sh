@@ -94,22 +94,34 @@ netns_shape() {
 	tbf "$NS_SRV" "s$1" "$2" "$3" && tbf "$NS_CLI" "c$1" "$2" "$3"
 }
 
-# netns_loss K PERCENT: TCP segments arriving at either end of path K are
-# dropped at random (nftables numgen on the input hook).  Input, because the
-# server's capture sees a packet before its input hook and after its output
-# hook: so the capture holds the lost originals and their retransmissions
-# in both directions, as tshark and retxrate need to flag them.
+# netns_loss K PERCENT [PROTO]: TCP (or PROTO: udp) packets arriving at
+# either end of path K are dropped at random (nftables numgen on the input
+# hook).  Input, because the server's capture sees a packet before its
+# input hook and after its output hook: so the capture holds the lost
+# originals and their retransmissions in both directions, as tshark and
+# retxrate need to flag them.  netns_lost K prints how many were dropped.
 netns_loss() {
-	local k=$1 pct=$2 ns dev
+	local k=$1 pct=$2 proto=${3:-tcp} ns dev
 	for ns in "$NS_SRV:s$k" "$NS_CLI:c$k"; do
 		dev=${ns#*:}
 		ip netns exec "${ns%%:*}" nft add table inet mptk 2>/dev/null
 		ip netns exec "${ns%%:*}" nft add chain inet mptk in \
 			'{ type filter hook input priority 0; }' 2>/dev/null
 		ip netns exec "${ns%%:*}" nft add rule inet mptk in \
-			iifname "$dev" meta l4proto tcp \
+			iifname "$dev" meta l4proto "$proto" \
 			numgen random mod 100 '<' "$pct" counter drop || return 1
 	done
+}
+
+# netns_lost K: packets the netns_loss rules of path K dropped, both ends
+netns_lost() {
+	local ns n=0 c
+	for ns in "$NS_SRV:s$1" "$NS_CLI:c$1"; do
+		c=$(ip netns exec "${ns%%:*}" nft list chain inet mptk in |
+			awk -v d="\"${ns#*:}\"" '$2 == d { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }')
+		n=$((n + ${c:-0}))
+	done
+	echo "$n"
 }
 
 # capture_start FILE FILTER: tcpdump -i any in the server namespace, full
@@ -248,6 +260,62 @@ netns_loss_ports() {
 			'{ type filter hook input priority 0; }' 2>/dev/null
 		ip netns exec "${ns%%:*}" nft add rule inet mptk in \
 			iifname "$dev" tcp "$dir" "$ports" \
+			numgen random mod 100 '<' "$pct" counter drop || return 1
+	done
+}
+
+# clock_mark: "REAL MONO", the wall clock and the monotonic clock now, in
+# seconds.  Two marks around a run tell whether the wall clock was stepped
+# during it (a fresh machine's time sync does that): the checks that
+# compare wall-clock times of a run are then meaningless, not failed.
+clock_mark() {
+	perl -MTime::HiRes=clock_gettime,CLOCK_REALTIME,CLOCK_MONOTONIC \
+		-e 'printf "%.6f %.6f\n", clock_gettime(CLOCK_REALTIME),
+		    clock_gettime(CLOCK_MONOTONIC)'
+}
+
+# clock_step MARK0 MARK1: how far (s) the wall clock was stepped between
+# the two marks; "steady" when by less than 50 ms
+clock_step() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		split(a, x, " "); split(b, y, " ")
+		d = (y[1] - x[1]) - (y[2] - x[2])
+		if (d < 0.05 && d > -0.05) print "steady"; else printf "%.3f\n", d
+	}'
+}
+
+# owd_check RECV MARK0 MARK1: udrecv's rows against the run's own timing
+# instead of a fixed window: owd is time - born to the rounding of both,
+# and every record was born after the run started (MARK0) and read before
+# it ended (MARK1), so 0 <= owd <= the run's length whatever the paths'
+# delays and backoffs.  Prints the first few rows that break this, or
+# nothing.  Call it only when clock_step says "steady".
+owd_check() {
+	awk -F@ -v t0="${2%% *}" -v t1="${3%% *}" '
+	NR == 1 { next }
+	{
+		born = $3 / 1000; t = $4 + 0; owd = $5 + 0
+		d = t * 1000 - $3 - owd
+		why = ""
+		if (d > 0.002 || d < -0.002) why = "owd is not time - born"
+		else if (born < t0 - 0.001) why = "born before the run started"
+		else if (t > t1) why = "read after the run ended"
+		else if (owd < 0) why = "negative owd"
+		if (why != "" && bad++ < 3) print "line " NR ": " $0 ": " why
+	}' "$1"
+}
+
+# netns_loss_routed K PERCENT [PROTO]: on the routed variant, TCP (or
+# PROTO) packets of path K are dropped at random in the router (forward
+# hook), both ways: neither end's capture sees a lost packet arrive
+netns_loss_routed() {
+	local k=$1 pct=$2 proto=${3:-tcp} dev
+	in_rtr nft add table inet mptk 2>/dev/null
+	in_rtr nft add chain inet mptk through \
+		'{ type filter hook forward priority 0; }' 2>/dev/null
+	for dev in "rs$k" "rc$k"; do
+		in_rtr nft add rule inet mptk through iifname "$dev" \
+			meta l4proto "$proto" \
 			numgen random mod 100 '<' "$pct" counter drop || return 1
 	done
 }

@@ -16,7 +16,7 @@ in_cli ip mptcp endpoint add 198.18.1.2 dev c1 subflow
 ok $? "MPTCP endpoint on the client's second path"
 
 M=750		# 2000 kbit/s of 400-byte records = 625/s, for 1.2 s
-$SRV timeout 30 "$BIN/udrecv" -l --mptcp -p 3290 -w 10 --idle 5 \
+$SRV timeout 30 "$BIN/udrecv" -l --mptcp -p 3290 --setup 10 --idle 5 \
 	>"$TMP/recv" 2>"$TMP/recv.err" &
 rpid=$!
 $CLI timeout 30 "$BIN/udsend" --mptcp -H "$SRV_ADDR" -p 3290 -b 2000 -t 1.2 \

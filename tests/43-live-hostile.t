@@ -73,7 +73,7 @@ print scalar(@keep), "\n";
 sleep $hold;
 PERL
 
-$SRV timeout 30 "$BIN/udrecv" -l -p 3300 -n 2 -w 10 --idle 1.5 \
+$SRV timeout 30 "$BIN/udrecv" -l -p 3300 -n 2 --setup 10 --idle 1.5 \
 	--allow 198.18.0.0/16 >"$TMP/recv" 2>"$TMP/recv.err" &
 rpid=$!
 netns_track $rpid
@@ -99,7 +99,7 @@ rss=$(awk '/^VmRSS/ {print $2}' "/proc/$upid/status" 2>/dev/null)
 wait $spid; src=$?
 wait $rpid; rrc=$?
 is "$src:$rrc" "0:0" "udsend and udrecv exit 0 despite the attack"
-diag "hostile connections held: before $(cat "$TMP/before"), during $(cat "$TMP/during")"
+note "hostile connections held: before $(cat "$TMP/before"), during $(cat "$TMP/during")"
 [ "$(cat "$TMP/before")" -ge 30 ]; ok $? "the flood before the run got its connections"
 is "$(cat "$TMP/during")" 0 "during the run the ports refuse every further connection"
 is "$(in_order "$TMP/recv" $M 3300 3302)" ok "udrecv got records 0..$((M - 1)) in order on both paths"
@@ -116,4 +116,73 @@ like "$err" "path 3302: 500 records, 200000 bytes.* 0 gaps .*ended" "path 3302 c
 n=$(grep -c "udrecv: path" "$TMP/recv.err")
 [ "$n" -le 30 ]; ok $? "messages stay bounded under the flood ($n lines)"
 [ -n "$rss" ] && [ "$rss" -lt 16384 ]; ok $? "udrecv's memory stays small under attack (${rss:-?} kB)"
+
+# A slowloris: on each port, eight connections that send one byte every
+# 3 s (never silent for --idle) and connect again when dropped, so every
+# candidate slot is held by a trickle; a real run must still get through.
+cat >"$TMP/trickle.pl" <<'PERL'
+use strict;
+use warnings;
+use IO::Socket::INET;
+use IO::Select;
+use Time::HiRes qw(sleep time);
+my ($srv, $hold, @ports) = @ARGV;
+my (%port_of, %next, $made);
+$| = 1;
+$SIG{PIPE} = 'IGNORE';
+my $sel = IO::Select->new;
+sub open_one {
+	my ($port) = @_;
+	my $s = IO::Socket::INET->new(PeerAddr => $srv, PeerPort => $port,
+	    Proto => 'tcp', Timeout => 2) or return;
+	syswrite $s, "x";
+	$port_of{$s} = $port;
+	$next{$s} = time + 3;
+	$sel->add($s);
+	$made++;
+}
+for my $port (@ports) { open_one($port) for 1 .. 8; }
+print "$made\n";
+my $end = time + $hold;
+while (time < $end) {
+	for my $s ($sel->can_read(0.1)) {
+		next if sysread($s, my $buf, 512);
+		# dropped by the server: take the slot again
+		my $port = $port_of{$s};
+		$sel->remove($s);
+		close $s;
+		open_one($port);
+	}
+	for my $s ($sel->handles) {
+		next if time < $next{$s};
+		syswrite $s, "x";
+		$next{$s} = time + 3;
+	}
+}
+print "$made\n";
+PERL
+$SRV timeout 30 "$BIN/udrecv" -l -p 3360 -n 2 --setup 10 >"$TMP/srecv" 2>"$TMP/srecv.err" &
+rpid=$!
+netns_track $rpid
+sleep 0.3
+$CLI timeout 20 perl "$TMP/trickle.pl" "$SRV_ADDR" 8 3360 3362 >"$TMP/trickle" 2>&1 &
+tpid=$!
+netns_track $tpid
+for _ in $(seq 50); do [ -s "$TMP/trickle" ] && break; sleep 0.1; done
+is "$(head -1 "$TMP/trickle")" 16 "the slowloris holds all 8 candidate slots of both ports"
+# the attack goes on (each trickler has sent its first byte) when the real
+# peer comes
+sleep 1
+$CLI timeout 30 "$BIN/udsend" -H "$SRV_ADDR" -p 3360 -n 2 -b 800 -t 2 \
+	>"$TMP/ssend" 2>"$TMP/ssend.err"
+src=$?
+wait $rpid; rrc=$?
+is "$src:$rrc" "0:0" "slowloris: udsend and udrecv exit 0" ||
+	diag "$(cat "$TMP/ssend.err" "$TMP/srecv.err")"
+is "$(in_order "$TMP/srecv" $M 3360 3362)" ok "slowloris: every record on both paths"
+err=$(cat "$TMP/srecv.err")
+like "$err" "path 3360: .*: no whole record (yet while the port is full|within 2.0 s of its first byte)" \
+	"slowloris: a trickling candidate loses its slot"
+like "$err" "path 3362: 500 records, 200000 bytes.* 0 gaps .*ended" "slowloris: path 3362 complete"
+kill $tpid 2>/dev/null
 done_testing

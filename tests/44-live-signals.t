@@ -2,7 +2,8 @@
 # Stopping a run: SIGINT to udsend (-t 0, until stopped) ends every path
 # with an end record, so udrecv ends too; SIGTERM to udrecv mid-run.  Both
 # exit 0 with every line whole and a summary.  Along the way: --us, -C,
-# --nodelay and --tcpinfo on both ends, and udsend -l --allow.
+# --nodelay and --tcpinfo on both ends (drawn by share/tcpinfo.gp), and
+# udsend -l --allow.
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/40-netns.sh"
 [ -x "$BIN/udsend" ] && [ -x "$BIN/udrecv" ] || skip_all "udsend/udrecv not built"
@@ -15,11 +16,11 @@ netns_shape 1 5mbit 40ms
 child() { ps -o pid= --ppid "$1" | tr -d ' '; }
 
 # 1. SIGINT to udsend
-$SRV timeout 30 "$BIN/udrecv" -l -p 3310 -n 2 -w 10 --tcpinfo 100 "$TMP/srv.ti" \
+$SRV timeout 30 "$BIN/udrecv" -l -p 3310 -n 2 --setup 10 --tcpinfo 100 "$TMP/srv.ti" \
 	>"$TMP/recv" 2>"$TMP/recv.err" &
 rpid=$!
 $CLI timeout 30 "$BIN/udsend" -H "$SRV_ADDR" -p 3310 -n 2 -I c0,c1 -t 0 \
-	-b 800 --us -C reno --nodelay --tcpinfo 100 "$TMP/cli.ti" \
+	-b 800 --us -C reno --nodelay --tcpinfo 100 "$TMP/cli.ti" -w "$TMP/sig.pcap" \
 	>"$TMP/send" 2>"$TMP/send.err" &
 spid=$!
 netns_track $rpid $spid
@@ -46,6 +47,11 @@ like "$(cat "$TMP/send.err")" "udsend: path 3312: $M records, .* 0 dropped, 0 un
 	"udsend's summary"
 like "$(cat "$TMP/recv.err")" "udrecv: path 3312: $M records, .*ended" \
 	"udrecv's summary: the path ended with its end record"
+# -w stopped with the run: the summary counts what the file holds
+n=$(tcpdump -nr "$TMP/sig.pcap" 2>"$TMP/sig.err" | wc -l)
+like "$(cat "$TMP/send.err")" "udsend: capture $TMP/sig.pcap: $n packets, 0 dropped" \
+	"SIGINT: the capture stops with the run, its summary counts the file's $n packets"
+is "$(grep -v '^reading from' "$TMP/sig.err")" "" "SIGINT: the capture file is whole"
 hdr=time@path@state@cwnd@ssthresh@rtt@rttvar@rto@retrans@total_retrans@lost@unacked@delivery_rate@pacing_rate@bytes_acked
 for f in cli srv; do
 	is "$(head -1 "$TMP/$f.ti")" "$hdr" "--tcpinfo ($f): header"
@@ -54,9 +60,22 @@ for f in cli srv; do
 done
 ba=$(awk -F@ '$2 == 3310 {b = $15} END {print b}' "$TMP/cli.ti")
 [ "$ba" -gt $(((M - 30) * 400)) ]; ok $? "--tcpinfo: bytes_acked follows the stream ($ba)"
+# the files drawn by share/tcpinfo.gp: a PNG, and not a word from gnuplot
+if command -v gnuplot >/dev/null 2>&1; then
+	for f in cli srv; do
+		gnuplot -e "in='$TMP/$f.ti'; out='$TMP/$f.png'" "$TOP/share/tcpinfo.gp" 2>"$TMP/$f.gperr"
+		is "$?:$(od -An -tx1 -N8 "$TMP/$f.png" | tr -d ' ')" "0:89504e470d0a1a0a" \
+			"share/tcpinfo.gp draws the $f --tcpinfo file as a PNG"
+		is "$(cat "$TMP/$f.gperr")" "" "share/tcpinfo.gp: no gnuplot warning ($f)"
+		is "$(od -An -tu1 -j16 -N8 "$TMP/$f.png" | awk '{print $3*256+$4 "x" $7*256+$8}')" "1000x1100" \
+			"share/tcpinfo.gp: five panels, 1000x1100 ($f)"
+	done
+else
+	skip "gnuplot is not installed"
+fi
 
 # 2. SIGTERM to udrecv mid-run: udsend then loses its peers (exit 1)
-$SRV timeout 30 "$BIN/udrecv" -l -p 3320 -n 2 -w 10 \
+$SRV timeout 30 "$BIN/udrecv" -l -p 3320 -n 2 --setup 10 \
 	>"$TMP/recv2" 2>"$TMP/recv2.err" &
 rpid=$!
 $CLI timeout 30 "$BIN/udsend" -H "$SRV_ADDR" -p 3320 -n 2 -I c0,c1 -t 5 -b 800 \
@@ -80,9 +99,34 @@ like "$(cat "$TMP/recv2.err")" "udrecv: path 3320: $n records, .*stopped" "udrec
 is "$src" 1 "udsend exits 1 when its peer goes away"
 like "$(cat "$TMP/send2.err")" "udsend: path 332[02]: $SRV_ADDR: send: " "udsend says which path failed"
 
+# 2b. SIGKILL to udsend -w: the capture stops by itself, its file whole up
+# to its last buffer, and no capturing process is left behind
+$SRV timeout 30 "$BIN/udrecv" -l -p 3324 -n 2 --setup 10 >/dev/null 2>&1 &
+rpid=$!
+# in a subshell whose own report of the killed job goes nowhere, so that
+# nothing but TAP reaches the test's output
+( $CLI timeout 30 "$BIN/udsend" -H "$SRV_ADDR" -p 3324 -n 2 -I c0,c1 -t 5 -b 800 \
+	-w "$TMP/kill.pcap" >/dev/null 2>"$TMP/kill.err"; exit $? ) 2>/dev/null &
+spid=$!
+netns_track $rpid $spid
+sleep 1
+prog=$(child "$(child $spid)")
+cap=$(child "$prog")
+kill -KILL "$prog"
+wait $spid
+sleep 0.5
+# gone, or a zombie where no init reaps orphans (as in some containers)
+st=$(ps -o stat= -p "$cap" 2>/dev/null | cut -c1)
+[ -n "$cap" ] && { [ -z "$st" ] || [ "$st" = Z ]; }
+ok $? "SIGKILL: the capture child ends when udsend dies (${st:-gone})"
+n=$(tcpdump -nr "$TMP/kill.pcap" 2>"$TMP/kill.tcpdump" | wc -l)
+[ "$n" -gt 100 ]; ok $? "SIGKILL: the capture holds the run so far ($n packets)"
+is "$(grep -v '^reading from' "$TMP/kill.tcpdump")" "" "SIGKILL: the capture file is whole"
+kill "$(child $rpid)" 2>/dev/null; wait $rpid 2>/dev/null
+
 # 3. udsend -l --allow: a peer from outside is turned away, then one from
 # inside gets the records
-$SRV timeout 30 "$BIN/udsend" -l -p 3331 --allow 198.18.1.0/24 -b 400 -t 1 -w 10 \
+$SRV timeout 30 "$BIN/udsend" -l -p 3331 --allow 198.18.1.0/24 -b 400 -t 1 --setup 10 \
 	>"$TMP/send3" 2>"$TMP/send3.err" &
 spid=$!
 netns_track $spid

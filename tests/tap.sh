@@ -1,6 +1,8 @@
 # tap.sh: sourced by the TAP tests under tests/ (run by prove).
 # Gives: $TOP (the project), $BIN (the programs), $CAPS (../shared/captures),
 # $TMP (removed at exit), and ok/is/like/skip_all/done_testing.
+# Diagnostics of a failing test (is, like, diag) go to stderr, which prove
+# shows next to the failure; note writes TAP comments that prove hides.
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${MPTK_BIN:-$TOP/bin}
@@ -19,6 +21,7 @@ ok() {
 		echo "ok $_tap_n - $2"
 	else
 		echo "not ok $_tap_n - $2"
+		printf '#   failed: %s (status %s)\n' "$2" "$1" >&2
 		_tap_fail=$((_tap_fail + 1))
 		return 1
 	fi
@@ -31,7 +34,7 @@ is() {
 		echo "ok $_tap_n - $3"
 	else
 		echo "not ok $_tap_n - $3"
-		printf '#   got:  %s\n#   want: %s\n' "$1" "$2" | head -40
+		printf '#   %s\n#   got:  %s\n#   want: %s\n' "$3" "$1" "$2" | head -40 >&2
 		_tap_fail=$((_tap_fail + 1))
 		return 1
 	fi
@@ -44,7 +47,8 @@ like() {
 		echo "ok $_tap_n - $3"
 	else
 		echo "not ok $_tap_n - $3"
-		printf '#   got:  %s\n#   want match: %s\n' "$1" "$2" | head -40
+		printf '#   %s\n#   got:  %s\n#   want match: %s\n' "$3" "$1" "$2" |
+			head -40 >&2
 		_tap_fail=$((_tap_fail + 1))
 		return 1
 	fi
@@ -61,8 +65,14 @@ skip_all() {
 	exit 0
 }
 
+# diag LINE...: to stderr, shown by prove (why a test failed)
 diag() {
-	printf '# %s\n' "$@"
+	printf '# %s\n' "$@" >&2
+}
+
+# note LINE...: a TAP comment on stdout, for prove -v (what a run measured)
+note() {
+	printf '%s\n' "$@" | sed 's/^/# /'
 }
 
 done_testing() {

@@ -9,6 +9,9 @@
 # late udsend made each record (born) apart from when the socket took it
 # (sent).  The machine is shared: PACING_RT=1 runs both programs under
 # SCHED_FIFO (chrt -f 20) to show what the program does given a CPU.
+# PACING_CAPTURE=1 has both programs capture their packets (-w) as well:
+# what the capture costs the schedule, and whether it keeps up (the
+# summaries' drop counts are printed).
 #   usage: tests/bench/pacing.sh [PATHS [KBPS [SECONDS]]]
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,13 +29,15 @@ done
 
 RT=
 [ -n "${PACING_RT:-}" ] && RT="chrt -f 20"
-$SRV timeout $((SECS + 30)) $RT "$BIN/udrecv" -l -p 3330 -n "$N" -w 10 \
+WRECV= WSEND=
+[ -n "${PACING_CAPTURE:-}" ] && WRECV="-w $TMP/recv.pcap" WSEND="-w $TMP/send.pcap"
+$SRV timeout $((SECS + 30)) $RT "$BIN/udrecv" -l -p 3330 -n "$N" --setup 10 $WRECV \
 	>/dev/null 2>"$TMP/recv.err" &
 netns_track $!
-cmd="${RT:+$RT }udsend -H $SRV_ADDR -p 3330 -n $N -I $ifs -b $KBPS -t $SECS --us"
+cmd="${RT:+$RT }udsend -H $SRV_ADDR -p 3330 -n $N -I $ifs -b $KBPS -t $SECS --us${WSEND:+ -w FILE}"
 echo "pacing: $cmd" >&2
 $CLI timeout $((SECS + 30)) $RT "$BIN/udsend" -H "$SRV_ADDR" -p 3330 -n "$N" \
-	-I "$ifs" -b "$KBPS" -t "$SECS" --us >"$TMP/send" 2>"$TMP/send.err"
+	-I "$ifs" -b "$KBPS" -t "$SECS" --us $WSEND >"$TMP/send" 2>"$TMP/send.err"
 rc=$?
 wait
 [ $rc -eq 0 ] || { cat "$TMP/send.err" >&2; skip_all "udsend failed ($rc)"; }

@@ -15,7 +15,7 @@
 
 #include "clock.h"
 #include "common.h"
-#include "paths.h"
+#include "live.h"
 #include "record.h"
 #include "util.h"
 
@@ -24,6 +24,9 @@
 #endif
 
 #define CONNECT_RETRY_NS	(100 * (uint64_t)NST_MS)
+/* after the last socket closed: its FIN and last ACKs */
+#define CAPTURE_TAIL_NS		(500 * (uint64_t)NST_MS)
+#define UDP_RCVBUF		(4 << 20)	/* datagrams waiting, bytes */
 
 void
 live_opts_init(struct live_opts *o)
@@ -32,7 +35,7 @@ live_opts_init(struct live_opts *o)
 	o->step = 2;
 	o->npaths = 1;
 	o->reclen = REC_DEFAULT_LEN;
-	o->wait_ns = 30 * (uint64_t)NST_S;
+	o->setup_ns = 30 * (uint64_t)NST_S;
 	o->idle_ns = 10 * (uint64_t)NST_S;
 }
 
@@ -78,8 +81,9 @@ split_list(const char *opt, char *arg, char **out)
 	return n;
 }
 
-int
-cidr_parse(const char *s, struct cidr *c)
+/* Parses "198.18.0.0/15", "2001:db8::/32" or a bare address. */
+static int
+cidr_parse(const char *s, struct live_cidr *c)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
 	char *slash;
@@ -109,7 +113,7 @@ cidr_parse(const char *s, struct cidr *c)
 }
 
 static int
-cidr_match(const struct cidr *c, int family, const uint8_t *addr)
+cidr_match(const struct live_cidr *c, int family, const uint8_t *addr)
 {
 	unsigned full = c->bits / 8, rest = c->bits % 8;
 
@@ -158,8 +162,14 @@ live_opt(struct live_opts *o, int ch, char *arg)
 		    NST_S * 1000000000, "a duration in seconds");
 		break;
 	case 'w':
-		o->wait_ns = (uint64_t)opt_seconds("-w", arg, 1,
+		o->capture = arg;
+		break;
+	case LIVE_OPT_SETUP:
+		o->setup_ns = (uint64_t)opt_seconds("--setup", arg, 1,
 		    NST_S * 1000000000, "a duration in seconds");
+		break;
+	case LIVE_OPT_UDP:
+		o->udp = 1;
 		break;
 	case LIVE_OPT_IDLE:
 		o->idle_ns = (uint64_t)opt_seconds("--idle", arg, 1,
@@ -234,12 +244,20 @@ live_opts_check(struct live_opts *o, const char *synopsis)
 		errx(EXIT_USAGE, "-B: %u addresses for %u paths", o->naddrs,
 		    o->npaths);
 	for (unsigned k = 0; k < o->naddrs; k++) {
-		struct cidr c;
+		struct live_cidr c;
 
 		if (cidr_parse(o->addrs[k], &c) == -1 || strchr(o->addrs[k],
 		    '/') != NULL)
 			errx(EXIT_USAGE, "-B: '%s' is not an address",
 			    o->addrs[k]);
+	}
+	if (o->udp) {
+		const char *tcp_only = o->mptcp ? "--mptcp" : o->cc != NULL ?
+		    "-C" : o->nodelay ? "--nodelay" : o->tcpinfo_ms != NULL ?
+		    "--tcpinfo" : NULL;
+
+		if (tcp_only != NULL)
+			errx(EXIT_USAGE, "--udp: %s is for TCP only", tcp_only);
 	}
 	if (o->cc != NULL)
 		check_cc(o->cc);
@@ -255,6 +273,81 @@ live_traffic(char *buf, size_t len, uint64_t records, uint64_t bytes,
 	    "%.3f records/s, %.1f kbit/s", records, bytes, secs,
 	    secs > 0 ? (double)(records - 1) / secs : 0,
 	    secs > 0 ? (double)(bytes - reclen) * 8 / secs / 1000 : 0);
+}
+
+void
+live_capture_start(const struct live_opts *o, struct livecap *cap)
+{
+	char filter[32 * 16 + 64];
+	size_t off;
+
+	memset(cap, 0, sizeof(*cap));
+	if (o->capture == NULL)
+		return;
+	off = (size_t)snprintf(filter, sizeof(filter), "%s and (",
+	    o->udp ? "udp" : "tcp");
+	for (unsigned k = 0; k < o->npaths; k++)
+		off += (size_t)snprintf(filter + off, sizeof(filter) - off,
+		    "%sport %u", k > 0 ? " or " : "", live_port(o, k));
+	snprintf(filter + off, sizeof(filter) - off, ")");
+	livecap_start(cap, o->capture, o->ifaces, o->nifaces, filter);
+}
+
+int
+live_capture_stop(struct livecap *cap)
+{
+	char line[512];
+	int rc;
+
+	if (cap->pid == 0)
+		return 0;
+	clk_sleep_until(clk_mono_ns() + CAPTURE_TAIL_NS);
+	rc = livecap_stop(cap, line, sizeof(line));
+	fprintf(stderr, "%s: capture %s\n", program_invocation_short_name,
+	    line);
+	return rc;
+}
+
+int
+live_plausible(const struct rec *r, uint64_t real_ns)
+{
+	double now_ms = (double)real_ns / 1e6;
+	double born = r->flag == REC_END ? (double)r->born : rec_born_ms(r);
+
+	return born >= now_ms - LIVE_PLAUSIBLE_MS &&
+	    born <= now_ms + LIVE_PLAUSIBLE_MS;
+}
+
+/* The address bytes and port of sa, IPv4-mapped IPv6 seen as IPv4. */
+static int
+addr_key(const struct sockaddr *sa, uint8_t *key)
+{
+	memset(key, 0, 18);
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+
+		memcpy(key + 12, &in->sin_addr, 4);
+		key[10] = key[11] = 0xff;
+		memcpy(key + 16, &in->sin_port, 2);
+		return 0;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+
+		memcpy(key, &in6->sin6_addr, 16);
+		memcpy(key + 16, &in6->sin6_port, 2);
+		return 0;
+	}
+	return -1;
+}
+
+int
+live_same_addr(const struct sockaddr *a, const struct sockaddr *b)
+{
+	uint8_t ka[18], kb[18];
+
+	return addr_key(a, ka) == 0 && addr_key(b, kb) == 0 &&
+	    memcmp(ka, kb, sizeof(ka)) == 0;
 }
 
 void
@@ -342,7 +435,8 @@ open_socket(const struct live_opts *o, int family, unsigned k)
 {
 	int fd;
 
-	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC,
+	fd = o->udp ? socket(family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP) :
+	    socket(family, SOCK_STREAM | SOCK_CLOEXEC,
 	    o->mptcp ? IPPROTO_MPTCP : IPPROTO_TCP);
 	if (fd == -1) {
 		if (o->mptcp && (errno == EPROTONOSUPPORT || errno == EINVAL ||
@@ -367,6 +461,8 @@ live_tune(const struct live_opts *o, int fd, unsigned k)
 {
 	int one = 1;
 
+	if (o->udp)
+		return 0;
 	if (o->cc != NULL && setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION,
 	    o->cc, (socklen_t)strlen(o->cc)) == -1) {
 		warn("path %u: -C %s", live_port(o, k), o->cc);
@@ -382,6 +478,9 @@ live_tune(const struct live_opts *o, int fd, unsigned k)
 
 /* ss = `addr` (4 or 16 bytes by family; NULL: any address, which is all
  * zero bytes in both families) and `port`; returns the length to bind. */
+static socklen_t sockaddr_set(struct sockaddr_storage *, int, const uint8_t *,
+    unsigned);
+
 static socklen_t
 sockaddr_set(struct sockaddr_storage *ss, int family, const uint8_t *addr,
     unsigned port)
@@ -414,7 +513,7 @@ live_listen(const struct live_opts *o, unsigned k)
 	int fd, one = 1, zero = 0;
 
 	if (o->naddrs > 0) {
-		struct cidr c;
+		struct live_cidr c;
 
 		cidr_parse(o->addrs[k], &c);	/* checked by live_opts_check */
 		sslen = sockaddr_set(&ss, c.family, c.addr, port);
@@ -437,9 +536,175 @@ live_listen(const struct live_opts *o, unsigned k)
 		exit(EXIT_DATA);
 	if (bind(fd, (struct sockaddr *)&ss, sslen) == -1)
 		err(EXIT_DATA, "path %u: bind", port);
-	if (listen(fd, 16) == -1 || set_nonblock(fd) == -1)
+	/* UDP: the bound socket itself receives every path's datagrams */
+	if ((!o->udp && listen(fd, 16) == -1) || set_nonblock(fd) == -1)
 		err(EXIT_DATA, "path %u: listen", port);
+	if (o->udp)
+		live_udp_options(fd, 1);
 	return fd;
+}
+
+void
+live_udp_options(int fd, int server)
+{
+	int one = 1, big = UDP_RCVBUF;
+
+	/* a burst (or a flood from elsewhere) waits here, not dropped */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
+	if (server) {
+		/* which of our addresses a datagram came to */
+		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
+		    sizeof(one));
+	}
+}
+
+ssize_t
+live_recv_dgram(int fd, void *buf, size_t len, struct live_dgram *d)
+{
+	union {
+		struct cmsghdr align;
+		/* room for every kind we ask for, both pktinfo included */
+		char buf[CMSG_SPACE(sizeof(struct timespec)) +
+		    CMSG_SPACE(sizeof(uint32_t)) +
+		    CMSG_SPACE(sizeof(struct in_pktinfo)) +
+		    CMSG_SPACE(sizeof(struct in6_pktinfo)) + 64];
+	} ctl;
+	struct iovec iov = { buf, len };
+	struct msghdr msg = {
+		.msg_name = &d->src, .msg_namelen = sizeof(d->src),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+	};
+	ssize_t n;
+
+	memset(&d->src, 0, sizeof(d->src));
+	memset(&d->dst, 0, sizeof(d->dst));
+	d->real_ns = 0;
+	/* MSG_TRUNC: the whole length of a datagram longer than buf */
+	n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
+	if (n == -1)
+		return -1;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+	    cm = CMSG_NXTHDR(&msg, cm)) {
+		size_t have = cm->cmsg_len - CMSG_LEN(0);
+
+		if (cm->cmsg_len < CMSG_LEN(0))
+			break;
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_TIMESTAMPNS) {
+			struct timespec ts;
+
+			if (have < sizeof(ts))
+				continue;
+			memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+			d->real_ns = (uint64_t)ts.tv_sec * (uint64_t)NST_S +
+			    (uint64_t)ts.tv_nsec;
+		} else if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SO_RXQ_OVFL) {
+			uint32_t drops;
+
+			if (have < sizeof(drops))
+				continue;
+			memcpy(&drops, CMSG_DATA(cm), sizeof(drops));
+			d->overflows = drops;
+		} else if (cm->cmsg_level == IPPROTO_IP &&
+		    cm->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			struct sockaddr_in *in = (void *)&d->dst;
+
+			if (have < sizeof(pi))
+				continue;
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			in->sin_family = AF_INET;
+			in->sin_addr = pi.ipi_addr;
+		} else if (cm->cmsg_level == IPPROTO_IPV6 &&
+		    cm->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			struct sockaddr_in6 *in6 = (void *)&d->dst;
+
+			if (have < sizeof(pi))
+				continue;
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			if (IN6_IS_ADDR_V4MAPPED(&pi.ipi6_addr)) {
+				struct sockaddr_in *in = (void *)&d->dst;
+
+				in->sin_family = AF_INET;
+				memcpy(&in->sin_addr, &pi.ipi6_addr.s6_addr[12],
+				    4);
+			} else {
+				in6->sin6_family = AF_INET6;
+				in6->sin6_addr = pi.ipi6_addr;
+			}
+		}
+	}
+	if (d->real_ns == 0)
+		d->real_ns = clk_real_ns();
+	return n;
+}
+
+int
+live_udp_answer(const struct live_opts *o, unsigned k, int *fdp,
+    const struct live_dgram *d)
+{
+	struct sockaddr_storage local, peer;
+	socklen_t llen, plen;
+	int fd, one = 1;
+	char who[64];
+
+	live_addr_str((const struct sockaddr *)&d->src, who, sizeof(who));
+	/* IPv4 peers of a dual-stack socket: plain IPv4 on the new one */
+	memcpy(&peer, &d->src, sizeof(peer));
+	if (peer.ss_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(
+	    &((struct sockaddr_in6 *)(void *)&peer)->sin6_addr)) {
+		struct sockaddr_in6 in6;
+
+		memcpy(&in6, &peer, sizeof(in6));
+		sockaddr_set(&peer, AF_INET, &in6.sin6_addr.s6_addr[12],
+		    ntohs(in6.sin6_port));
+	}
+	plen = peer.ss_family == AF_INET ? sizeof(struct sockaddr_in) :
+	    sizeof(struct sockaddr_in6);
+	if (d->dst.ss_family == 0) {
+		/* no pktinfo: answer from the socket as it is */
+		if (connect(*fdp, (struct sockaddr *)&peer, plen) == -1) {
+			warn("path %u: %s: connect", live_port(o, k), who);
+			return -1;
+		}
+		return 0;
+	}
+	if (d->dst.ss_family != peer.ss_family) {
+		warnx("path %u: %s: a hello to an address of another family",
+		    live_port(o, k), who);
+		return -1;
+	}
+	llen = sockaddr_set(&local, d->dst.ss_family, d->dst.ss_family ==
+	    AF_INET ? (const uint8_t *)&((const struct sockaddr_in *)
+	    (const void *)&d->dst)->sin_addr : ((const struct sockaddr_in6 *)
+	    (const void *)&d->dst)->sin6_addr.s6_addr, live_port(o, k));
+	fd = open_socket(o, local.ss_family, k);
+	if (fd == -1)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* the old socket goes first, so the port is free to bind again */
+	close(*fdp);
+	*fdp = -1;
+	if (bind(fd, (struct sockaddr *)&local, llen) == -1 ||
+	    connect(fd, (struct sockaddr *)&peer, plen) == -1 ||
+	    set_nonblock(fd) == -1) {
+		char here[64];
+
+		live_addr_str((struct sockaddr *)&local, here, sizeof(here));
+		warn("path %u: %s: answering from %s", live_port(o, k), who,
+		    here);
+		close(fd);
+		return -1;
+	}
+	live_udp_options(fd, 0);
+	*fdp = fd;
+	return 0;
 }
 
 /* One attempt: 0 connected, -1 failed for good, 1 worth retrying. */
@@ -460,7 +725,7 @@ connect_once(const struct live_opts *o, unsigned k, const struct addrinfo *ai,
 		struct addrinfo hints = {
 			.ai_family = ai->ai_family,
 			.ai_flags = AI_NUMERICHOST | AI_PASSIVE,
-			.ai_socktype = SOCK_STREAM,
+			.ai_socktype = o->udp ? SOCK_DGRAM : SOCK_STREAM,
 		};
 		struct addrinfo *src;
 
@@ -509,6 +774,8 @@ connect_once(const struct live_opts *o, unsigned k, const struct addrinfo *ai,
 		soerr = errno;
 	if (soerr != 0)
 		goto failed;
+	if (o->udp)
+		live_udp_options(fd, 0);
 	*fdp = fd;
 	return 0;
 failed:
@@ -525,14 +792,16 @@ int
 live_connect(const struct live_opts *o, unsigned k, uint64_t deadline,
     volatile sig_atomic_t *stop)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
+	struct addrinfo hints = {
+		.ai_socktype = o->udp ? SOCK_DGRAM : SOCK_STREAM,
+	};
 	struct addrinfo *res, *ai;
 	char port[8];
 	int rc, fd = -1, lasterr = 0;
 
 	snprintf(port, sizeof(port), "%u", live_port(o, k));
 	if (o->naddrs > 0) {
-		struct cidr c;
+		struct live_cidr c;
 
 		cidr_parse(o->addrs[k], &c);
 		hints.ai_family = c.family;
@@ -562,6 +831,6 @@ live_connect(const struct live_opts *o, unsigned k, uint64_t deadline,
 	}
 	freeaddrinfo(res);
 	errno = lasterr;
-	warn("path %s: %s: connect (gave up after -w)", port, o->host);
+	warn("path %s: %s: connect (gave up after --setup)", port, o->host);
 	return -1;
 }
