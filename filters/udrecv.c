@@ -192,6 +192,7 @@ print_record(struct receiver *rv, struct path *p, const struct rec *r,
 		at_putf(&rv->out, "%" PRIu64, r->born);
 	nst_put_s(&rv->out, (int64_t)real_ns);
 	at_putf(&rv->out, "%.3f", (double)real_ns / 1e6 - born);
+	at_put(&rv->out, rv->o.listen ? "ul" : "dl");
 	if (at_end(&rv->out) == -1 && !rv->out_failed) {
 		warn("stdout");
 		rv->out_failed = 1;
@@ -912,6 +913,7 @@ main(int argc, char **argv)
 	at_put(&rv.out, "born");
 	at_put(&rv.out, "time");
 	at_put(&rv.out, "owd");
+	at_put(&rv.out, "dir");	/* for seqjoin: the server receives uplink */
 	at_end(&rv.out);
 	if (at_flush(&rv.out) == -1) {
 		warn("stdout");

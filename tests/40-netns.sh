@@ -146,13 +146,14 @@ capture_stop() {
 }
 
 # in_order FILE M PORT...: udrecv/udsend output holds, per port, sequence
-# numbers 0..M-1 in order, each line with 5 fields; prints "ok" or what not
+# numbers 0..M-1 in order, each line with the header's fields; prints "ok"
+# or what not
 in_order() {
 	local f=$1 m=$2
 	shift 2
 	awk -F@ -v m="$m" -v ports="$*" '
-	NR == 1 { next }
-	NF != 5 { bad = bad " line " NR ": " NF " fields" }
+	NR == 1 { nf = NF; next }
+	NF != nf { bad = bad " line " NR ": " NF " fields" }
 	{
 		if ($2 != nxt[$1] + 0)
 			bad = bad " " $1 ":" $2 "!=" nxt[$1] + 0

@@ -86,9 +86,9 @@ done
 rates=$(sed -n 's/^udsend: path 3270: [0-9]* records, [0-9]* bytes, [0-9.]* s, \([0-9.]*\) records\/s, \([0-9.]*\) kbit\/s,.*/\1 \2/p' "$TMP/A.ul.send.err")
 is "$(echo "$rates" | awk '{print ($1 > 120 && $1 < 130 && $2 > 384 && $2 < 416) ? "ok" : $0}')" ok \
 	"udsend's summary: about 125 records/s and 400 kbit/s on path 3270 ($rates)"
-like "$(cat "$TMP/A.ul.recv")" "^path@seq@born@time@owd" "udrecv header"
+like "$(cat "$TMP/A.ul.recv")" "^path@seq@born@time@owd@dir" "udrecv header"
 like "$(head -2 "$TMP/A.ul.recv" | tail -1)" \
-	'^3270@0@[0-9]{13}@[0-9]{10}\.[0-9]{9}@[0-9]+\.[0-9]{3}$' "udrecv line format"
+	'^3270@0@[0-9]{13}@[0-9]{10}\.[0-9]{9}@[0-9]+\.[0-9]{3}@(ul|dl)$' "udrecv line format"
 like "$(head -2 "$TMP/A.ul.send" | tail -1)" \
 	'^327[02]@0@[0-9]{13}@[0-9]{10}\.[0-9]{9}@[0-9]+$' "udsend line format"
 

@@ -154,5 +154,5 @@ like "$err" "path 3370: 198\.18\.0\.2:[0-9]+: a datagram of 100 bytes, not 400: 
 n=$(grep -c "udrecv: path" "$TMP/ul.recv.err")
 [ "$n" -le 12 ]; ok $? "messages stay bounded under the flood ($n lines)"
 like "$(head -2 "$TMP/ul.recv" | tail -1)" \
-	'^337[02]@0@[0-9]{13}@[0-9]{10}\.[0-9]{9}@-?[0-9]+\.[0-9]{3}$' "udrecv --udp line format"
+	'^337[02]@0@[0-9]{13}@[0-9]{10}\.[0-9]{9}@-?[0-9]+\.[0-9]{3}@ul$' "udrecv --udp line format"
 done_testing
