@@ -2,9 +2,11 @@
 # mkdemo.sh: makes examples/demo.pcap, the capture `make demo` analyses, with
 # the project's own udsend and udrecv (run as root: network namespaces).
 #
-# A downlink run of 4 s: the server sends the same records (200 kbit/s) on
-# 3 paths (server ports 3271, 3273, 3275) through a router to a client bound
-# to one interface per path; tcpdump captures at the server.  Addresses are
+# A run of 4 s both ways: the server sends the same records (200 kbit/s) on
+# 3 downlink paths (server ports 3271, 3273, 3275) through a router to a
+# client bound to one interface per path, and the client sends its own on 3
+# uplink paths (3270, 3272, 3274); tcpdump captures at the server, so it sees
+# the downlink at its sender (rtt) and the uplink at its receiver (owd).  Addresses are
 # from 198.18.0.0/15 only (see tests/40-netns.sh).
 #
 # The delay of each path comes from queueing, as in a busy cell, without
@@ -38,7 +40,7 @@ netns_shape_routed 0 2400kbit 100ms &&
 	netns_shape_routed 1 800kbit 200ms &&
 	netns_shape_routed 2 600kbit 400ms || skip_all "tc failed"
 netns_client_rcvbuf 8192 || skip_all "could not set tcp_rmem"
-netns_loss_ports 2 8 3271-3275 || skip_all "nft failed"
+netns_loss_ports 2 8 3270-3275 || skip_all "nft failed"
 
 # the bulk flows first, so that the queues stand when the demo starts
 $SRV timeout -k 5 30 "$BIN/udsend" -l -p 3301 -n 3 -s 1400 -b 4000 -t 0 \
@@ -52,22 +54,35 @@ brpid=$!
 netns_track $brpid
 sleep 1.5
 
-capture_start "$TMP/demo.pcap" "tcp portrange 3271-3275" ||
+capture_start "$TMP/demo.pcap" "tcp portrange 3270-3275" ||
 	skip_all "tcpdump did not start"
 $SRV timeout -k 5 30 "$BIN/udsend" -l -p 3271 -n 3 -b 200 -t 4 --setup 10 \
 	>"$TMP/sent.csv" 2>"$TMP/sent.err" &
 spid=$!
 netns_track $spid
+$SRV timeout -k 5 30 "$BIN/udrecv" -l -p 3270 -n 3 --setup 10 \
+	>"$TMP/ulrecv.csv" 2>"$TMP/ulrecv.err" &
+urpid=$!
+netns_track $urpid
 sleep 0.3	# listening: no refused first attempt in the capture
+$CLI timeout -k 5 30 "$BIN/udsend" -H "$SRV_ADDR" -p 3270 -n 3 -b 200 -t 4 \
+	-I c0,c1,c2 >"$TMP/ulsent.csv" 2>"$TMP/ulsent.err" &
+uspid=$!
+netns_track $uspid
 in_cli timeout -k 5 30 "$BIN/udrecv" -H "$SRV_ADDR" -p 3271 -n 3 -I c0,c1,c2 \
 	>"$TMP/recv.csv" 2>"$TMP/recv.err"
 rrc=$?
 wait $spid
 src=$?
+wait $uspid
+src=$((src + $?))
+wait $urpid
+rrc=$((rrc + $?))
 capture_stop
 kill -TERM $bpid 2>/dev/null	# the bulk flows end cleanly too
 wait $bpid $brpid 2>/dev/null
-cat "$TMP/sent.err" "$TMP/recv.err" "$TMP/demo.pcap.err" >&2
+cat "$TMP/sent.err" "$TMP/recv.err" "$TMP/ulsent.err" "$TMP/ulrecv.err" \
+    "$TMP/demo.pcap.err" >&2
 [ $src -eq 0 ] && [ $rrc -eq 0 ] || {
 	cat "$TMP/bulk-sent.err" "$TMP/bulk-recv.err" >&2
 	skip_all "the run failed ($src, $rrc)"
