@@ -37,7 +37,7 @@ bad_field() {
 
 # filter INPUT COLUMN-THAT-IS-READ ARGS...
 for spec in "seqjoin rows frame.time_epoch" "retxrate rows tcp.len" \
-    "rttpairs joined 3271.rtt -m rtt" "heatmat pairs mean"; do
+    "rttpairs joined 3271.rtt" "heatmat pairs mean"; do
 	set -- $spec
 	p=$1 in=$TMP/$2.csv column=$3
 	shift 3
