@@ -94,7 +94,7 @@ struct mp_subdir {
 	size_t nheld, heldcap;
 	struct path *path;
 	bool path_known, data;
-	int ttl;
+	enum ttl_says ttl;	/* of its data, until it has a path */
 };
 
 struct mp_sub {
@@ -1137,7 +1137,9 @@ data(struct mp_reader *m, const struct at_reader *r, struct mp_sub *s,
 	struct mp_pend ev = { .kind = PEND_DATA, .k = s->k, .t = now,
 	    .len = g->len, .retx = g->retx };
 	struct mp_dir *md;
+	const uint8_t *bytes;
 	uint32_t dsn;
+	long nb;
 	int rc;
 
 	if ((rc = low32(r, m->col[M_DSN], &dsn)) <= 0) {
@@ -1150,12 +1152,15 @@ data(struct mp_reader *m, const struct at_reader *r, struct mp_sub *s,
 	}
 	md = conn_dir(s->c, g->dir);
 	sd->data = true;
-	if (sd->ttl < 0)
-		sd->ttl = g->ttl;
+	if (!sd->path_known)
+		sd->ttl = ttl_add(sd->ttl, g->ttl);
 	ev.off = seq_unwrap(&md->u, dsn);
 	ev.sfoff = seq_unwrap(&sd->u, g->seq);
+	if ((nb = g->payload(g->ctx, md->r, ev.off, &bytes)) < 0)
+		return -1;
 	event(md, &ev);
-	reasm_data(md->r, now, ev.off, g->len, g->bytes, g->nbytes, 0);
+	reasm_data(md->r, now, ev.off, g->len, bytes,
+	    (uint32_t)(nb < (long)g->len ? nb : (long)g->len), 0);
 	check_base(md);
 	return 0;
 }
@@ -1201,7 +1206,7 @@ mp_row(struct mp_reader *m, const struct at_reader *r, struct mp_sub **link,
 	if (s == NULL) {
 		*link = s = ecalloc(1, sizeof(*s));
 		s->id = -1;
-		s->sd[0].ttl = s->sd[1].ttl = -1;
+		s->sd[0].ttl = s->sd[1].ttl = TTL_NONE;
 	}
 	if (options(m, r, s, g->flags) != 0)
 		return -1;

@@ -236,10 +236,17 @@ struct mp_seg {
 	enum dir dir;		/* of the half that sent it */
 	unsigned server;	/* its connection's server port */
 	uint64_t flags;
-	uint32_t seq, ack, len, nbytes;
-	const uint8_t *bytes;
+	uint32_t seq, ack, len;
 	int retx, ttl;
 	bool closed;		/* its TCP connection has ended */
+	/*
+	 * Decodes the payload's bytes that `ra` reads, the segment being at
+	 * its stream offset `off`, into *bytes at their offsets: the number
+	 * of bytes captured, or -1 after a message.
+	 */
+	long (*payload)(void *ctx, struct reasm *ra, int64_t off,
+	    const uint8_t **bytes);
+	void *ctx;
 };
 
 /*

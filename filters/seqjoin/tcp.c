@@ -317,13 +317,33 @@ handshake(struct tcp_reader *t, struct tcp_conn *c, uint64_t flags,
 	}
 }
 
+/* A subflow row's payload, for mptcp.c: what its stream reads. */
+struct subflow_payload {
+	struct tcp_reader *t;
+	const struct at_reader *r;
+	uint32_t len;
+};
+
+static long
+subflow_payload(void *ctx, struct reasm *ra, int64_t off,
+    const uint8_t **bytes)
+{
+	struct subflow_payload *sp = ctx;
+	long nb = payload(sp->t, sp->r, ra, off, sp->len);
+
+	sp->t->sj->work += sp->len;
+	*bytes = sp->t->bytes;
+	return nb;
+}
+
 /* A row of an MPTCP subflow: 1 mptcp.c took it, 0 it is plain TCP, -1. */
 static int
 subflow_row(struct tcp_reader *t, struct tcp_conn *c, int d,
     const struct at_reader *r, uint64_t flags, uint64_t seq, uint64_t ack,
-    uint64_t len, long nbytes, int retx, int64_t now)
+    uint64_t len, int retx, int64_t now)
 {
 	bool fin = c->fin[d] || (flags & TH_FIN);
+	struct subflow_payload sp = { t, r, (uint32_t)len };
 	struct mp_seg s = {
 		.dir = c->half[d].dir,
 		.server = c->server,
@@ -331,11 +351,11 @@ subflow_row(struct tcp_reader *t, struct tcp_conn *c, int d,
 		.seq = (uint32_t)seq,
 		.ack = (uint32_t)ack,
 		.len = (uint32_t)len,
-		.nbytes = (uint32_t)(nbytes < (long)len ? nbytes : (long)len),
-		.bytes = t->bytes,
 		.retx = retx,
 		.ttl = len > 0 ? row_ttl(t, r) : -1,
 		.closed = c->closed || (flags & TH_RST) || (fin && c->fin[!d]),
+		.payload = subflow_payload,
+		.ctx = &sp,
 	};
 	int rc = mp_row(t->mp, r, &c->mp, &s, now);
 
@@ -410,8 +430,8 @@ tcp_row(struct tcp_reader *t, struct at_reader *r, int64_t now)
 	h = &c->half[d];
 	handshake(t, c, flags, h->dir == DIR_UL, now);
 	if (t->mp != NULL && (c->mp != NULL || mp_row_is(t->mp, r))) {
-		int rc = subflow_row(t, c, d, r, flags, seq, ack, len, nbytes,
-		    retx, now);
+		int rc = subflow_row(t, c, d, r, flags, seq, ack, len, retx,
+		    now);
 
 		if (rc != 0)
 			return rc;
