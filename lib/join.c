@@ -1,8 +1,8 @@
 /*
  * join.c: see join.h.  Rows [lo, hi) by sequence number live in a ring
  * (a power of two); each column keeps its cells in a ring of its own, so
- * that a column added later costs one allocation; the rows' extras, when
- * configured, are a ring beside the rows.
+ * that a column added later costs one allocation; the rows' extras are a
+ * ring beside the rows, made when the first copy brings one.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +27,7 @@ struct col {
 struct join {
 	struct join_cfg cfg;
 	struct row *rows;
-	uint8_t *extras;	/* cap * extra_size bytes */
+	uint8_t *extras;	/* cap * extra_size bytes, or NULL */
 	size_t cap;		/* power of two, 0 before the first row */
 	int64_t lo, hi;
 	int started, emitted;
@@ -143,7 +143,7 @@ grow(struct join *j, int64_t lo, int64_t hi)
 		free(j->cols[c].cells);
 		j->cols[c].cells = cells;
 	}
-	if (j->cfg.extra_size > 0) {
+	if (j->extras != NULL) {
 		size_t es = j->cfg.extra_size;
 		uint8_t *ex = ecalloc(cap, es);
 
@@ -309,6 +309,8 @@ join_push_extra(struct join *j, size_t col, int64_t now, int64_t seq,
 	*dst = *cell;
 	dst->has = 1;
 	if (extra != NULL && j->cfg.extra_size > 0 && !r->has_extra) {
+		if (j->extras == NULL)
+			j->extras = ecalloc(j->cap, j->cfg.extra_size);
 		memcpy(extra_at(j, seq), extra, j->cfg.extra_size);
 		r->has_extra = 1;
 	}
