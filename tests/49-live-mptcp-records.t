@@ -31,7 +31,7 @@ netns_shape_routed 0 600kbit 400ms && netns_shape_routed 1 500kbit 400ms
 ok $? "tbf at the router on both paths"
 netns_client_rcvbuf 4096
 $SRV timeout -k 5 40 "$BIN/udsend" -l -p 3301 -n 2 -s 1400 -b 4000 -t 0 \
-	-w 10 -C cubic >/dev/null 2>"$TMP/bulk-sent.err" &
+	--setup 10 -C cubic >/dev/null 2>"$TMP/bulk-sent.err" &
 bpid=$!
 netns_track $bpid
 sleep 0.3
@@ -63,7 +63,7 @@ cap() {
 cap "$CLI" "$TMP/cli.pcap" && cap "$SRV" "$TMP/srv.pcap"
 ok $? "tcpdump listens at the client and at the server"
 
-$SRV timeout 40 "$BIN/udrecv" -l --mptcp -p $PORT -w 10 --idle 8 \
+$SRV timeout 40 "$BIN/udrecv" -l --mptcp -p $PORT --setup 10 --idle 8 \
 	>"$TMP/recv" 2>"$TMP/recv.err" &
 rpid=$!
 netns_track $rpid
