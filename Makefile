@@ -7,7 +7,7 @@ VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS     = libpcap gsl zlib
+PKGS     = libpcap gsl zlib nettle
 
 WARN     = -Wall -Wextra -Werror
 BASEFLAGS = -std=c17 -O2 -g $(WARN) -D_GNU_SOURCE -Ilib \

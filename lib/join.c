@@ -1,7 +1,8 @@
 /*
  * join.c: see join.h.  Rows [lo, hi) by sequence number live in a ring
  * (a power of two); each column keeps its cells in a ring of its own, so
- * that a column added later costs one allocation.
+ * that a column added later costs one allocation; the rows' extras are a
+ * ring beside the rows, made when the first copy brings one.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@ struct row {
 	int64_t born_ns;
 	uint8_t born_digits;
 	uint8_t used;		/* some copy is in */
+	uint8_t has_extra;
 };
 
 struct col {
@@ -25,6 +27,7 @@ struct col {
 struct join {
 	struct join_cfg cfg;
 	struct row *rows;
+	uint8_t *extras;	/* cap * extra_size bytes, or NULL */
 	size_t cap;		/* power of two, 0 before the first row */
 	int64_t lo, hi;
 	int started, emitted;
@@ -52,6 +55,7 @@ join_free(struct join *j)
 		free(j->cols[c].cells);
 	free(j->cols);
 	free(j->rows);
+	free(j->extras);
 	free(j->line);
 	free(j);
 }
@@ -111,6 +115,12 @@ ix(const struct join *j, int64_t seq)
 	return (size_t)seq & (j->cap - 1);
 }
 
+static uint8_t *
+extra_at(const struct join *j, int64_t seq)
+{
+	return j->extras + ix(j, seq) * j->cfg.extra_size;
+}
+
 /* Makes room for rows [lo, hi). */
 static void
 grow(struct join *j, int64_t lo, int64_t hi)
@@ -133,13 +143,24 @@ grow(struct join *j, int64_t lo, int64_t hi)
 		free(j->cols[c].cells);
 		j->cols[c].cells = cells;
 	}
+	if (j->extras != NULL) {
+		size_t es = j->cfg.extra_size;
+		uint8_t *ex = ecalloc(cap, es);
+
+		for (int64_t s = j->lo; s < j->hi; s++)
+			memcpy(ex + ((size_t)s & (cap - 1)) * es, extra_at(j, s),
+			    es);
+		free(j->extras);
+		j->extras = ex;
+	}
 	free(j->rows);
 	j->rows = rows;
 	j->cap = cap;
 }
 
 static void
-put_line(struct join *j, int64_t seq, int64_t born_ns, uint8_t digits)
+put_line(struct join *j, int64_t seq, int64_t born_ns, uint8_t digits,
+    const void *extra)
 {
 	struct join_line l = {
 		.seq = seq,
@@ -147,6 +168,7 @@ put_line(struct join *j, int64_t seq, int64_t born_ns, uint8_t digits)
 		.born_digits = digits,
 		.ncols = j->ncols,
 		.cells = j->line,
+		.extra = extra,
 	};
 
 	j->cfg.out(j->cfg.ctx, &l);
@@ -156,12 +178,13 @@ put_line(struct join *j, int64_t seq, int64_t born_ns, uint8_t digits)
 /* A copy that is no other's: a line of its own. */
 static void
 alone(struct join *j, size_t col, int64_t seq, int64_t born_ns,
-    uint8_t digits, const struct join_cell *cell)
+    uint8_t digits, const struct join_cell *cell, const void *extra)
 {
 	memset(j->line, 0, j->ncols * sizeof(*j->line));
 	j->line[col] = *cell;
 	j->line[col].has = 1;
-	put_line(j, seq, born_ns, digits);
+	put_line(j, seq, born_ns, digits, j->cfg.extra_size > 0 ? extra :
+	    NULL);
 }
 
 /* Prints row `seq` if it has a copy, then clears it. */
@@ -173,11 +196,13 @@ emit_row(struct join *j, int64_t seq)
 	if (r->used) {
 		for (size_t c = 0; c < j->ncols; c++)
 			j->line[c] = j->cols[c].cells[ix(j, seq)];
-		put_line(j, seq, r->born_ns, r->born_digits);
+		put_line(j, seq, r->born_ns, r->born_digits, r->has_extra ?
+		    extra_at(j, seq) : NULL);
 	}
 	for (size_t c = 0; c < j->ncols; c++)
 		j->cols[c].cells[ix(j, seq)].has = 0;
 	r->used = 0;
+	r->has_extra = 0;
 }
 
 /* Every column has row `seq`, or has gone past it, or has ended. */
@@ -212,6 +237,14 @@ void
 join_push(struct join *j, size_t col, int64_t now, int64_t seq,
     int64_t born_ns, uint8_t born_digits, const struct join_cell *cell)
 {
+	join_push_extra(j, col, now, seq, born_ns, born_digits, cell, NULL);
+}
+
+void
+join_push_extra(struct join *j, size_t col, int64_t now, int64_t seq,
+    int64_t born_ns, uint8_t born_digits, const struct join_cell *cell,
+    const void *extra)
+{
 	struct row *r;
 	struct join_cell *dst;
 
@@ -222,7 +255,7 @@ join_push(struct join *j, size_t col, int64_t now, int64_t seq,
 	if (seq < j->lo && j->emitted) {
 		/* its row is out already */
 		j->st.late++;
-		alone(j, col, seq, born_ns, born_digits, cell);
+		alone(j, col, seq, born_ns, born_digits, cell, extra);
 		return;
 	}
 	int64_t lo = seq < j->lo ? seq : j->lo;
@@ -243,7 +276,7 @@ join_push(struct join *j, size_t col, int64_t now, int64_t seq,
 	if (hi - lo > JOIN_SPAN_MAX) {
 		/* far below the open rows, before any output */
 		j->st.forced++;
-		alone(j, col, seq, born_ns, born_digits, cell);
+		alone(j, col, seq, born_ns, born_digits, cell, extra);
 		return;
 	}
 	grow(j, lo, hi);
@@ -266,7 +299,7 @@ join_push(struct join *j, size_t col, int64_t now, int64_t seq,
 	if (r->used && (born_ns - r->born_ns > JOIN_APART_NS ||
 	    r->born_ns - born_ns > JOIN_APART_NS)) {
 		j->st.apart++;
-		alone(j, col, seq, born_ns, born_digits, cell);
+		alone(j, col, seq, born_ns, born_digits, cell, extra);
 		return;
 	}
 	if (dst->has) {
@@ -275,6 +308,12 @@ join_push(struct join *j, size_t col, int64_t now, int64_t seq,
 	}
 	*dst = *cell;
 	dst->has = 1;
+	if (extra != NULL && j->cfg.extra_size > 0 && !r->has_extra) {
+		if (j->extras == NULL)
+			j->extras = ecalloc(j->cap, j->cfg.extra_size);
+		memcpy(extra_at(j, seq), extra, j->cfg.extra_size);
+		r->has_extra = 1;
+	}
 	if (!r->used || born_ns < r->born_ns) {
 		r->used = 1;
 		r->born_ns = born_ns;

@@ -3,7 +3,9 @@
  * "seqjoin"): each path's copy of record `seq` is pushed as its reader
  * decides it, and the row of `seq` goes out, in sequence order, once every
  * path has its copy, has gone past it (its frontier), or has ended, or once
- * the window has passed since the row opened.
+ * the window has passed since the row opened.  A row may carry an extra of
+ * join_cfg.extra_size bytes, given with a copy (MPTCP: what is the record's
+ * rather than one subflow's); the first copy that brings one sets it.
  *
  * A copy whose row is out already goes out as a line of its own (late); a
  * copy whose born differs from the row's by more than JOIN_APART_NS is not a
@@ -40,6 +42,7 @@ struct join_line {
 	uint8_t born_digits;	/* decimals of born in ms (record.h) */
 	size_t ncols;
 	const struct join_cell *cells;
+	const void *extra;	/* extra_size bytes, NULL: no copy gave one */
 };
 
 typedef void join_out_fn(void *ctx, const struct join_line *line);
@@ -48,6 +51,7 @@ struct join_cfg {
 	int64_t window_ns;
 	join_out_fn *out;
 	void *ctx;
+	size_t extra_size;	/* bytes of a row's extra, 0: none */
 };
 
 struct join_stats {
@@ -69,6 +73,10 @@ size_t join_ncols(const struct join *j);
 /* Path `col`'s copy of record `seq`, decided at capture time `now`. */
 void join_push(struct join *j, size_t col, int64_t now, int64_t seq,
     int64_t born_ns, uint8_t born_digits, const struct join_cell *cell);
+/* The same, with the row's extra (NULL: none). */
+void join_push_extra(struct join *j, size_t col, int64_t now, int64_t seq,
+    int64_t born_ns, uint8_t born_digits, const struct join_cell *cell,
+    const void *extra);
 
 /*
  * What path `col` can still give: every record below `frontier` is in or

@@ -9,6 +9,7 @@
 
 struct label {
 	unsigned port;
+	int sub;		/* MPTCP address id, -1: none */
 	char *name;
 };
 
@@ -28,26 +29,35 @@ labels_free(struct labels *l)
 	free(l);
 }
 
-/* Adds one `port@label` pair; -1 after a message naming the line. */
+/* Adds one `port@label` (or `port.id@label`) pair; -1 after a message. */
 static int
 add(struct labels *l, const char *file, size_t line, const char *port,
     const char *name)
 {
-	uint64_t p;
+	const char *dot = strchr(port, '.');
+	char *ps = dot ? estrndup(port, (size_t)(dot - port)) : NULL;
+	uint64_t p, id = 0;
+	int bad;
 
-	if (num_u64(port, 65535, &p) != NUM_OK || p < 1) {
-		fprintf(stderr, "%s: %s:%zu: '%s' is not a port\n",
-		    program_invocation_short_name, file, line, port);
+	bad = num_u64(ps ? ps : port, 65535, &p) != NUM_OK || p < 1 ||
+	    (dot != NULL && num_u64(dot + 1, 255, &id) != NUM_OK);
+	free(ps);
+	if (bad) {
+		fprintf(stderr, "%s: %s:%zu: '%s' is not a port%s\n",
+		    program_invocation_short_name, file, line, port,
+		    dot ? ".id (an MPTCP subflow)" : "");
 		return -1;
 	}
 	if (*name == '\0') {
-		fprintf(stderr, "%s: %s:%zu: port %" PRIu64 " has an empty label\n",
-		    program_invocation_short_name, file, line, p);
+		fprintf(stderr, "%s: %s:%zu: %s %s has an empty label\n",
+		    program_invocation_short_name, file, line,
+		    dot ? "subflow" : "port", port);
 		return -1;
 	}
-	if (labels_get(l, (unsigned)p) != NULL) {
-		fprintf(stderr, "%s: %s:%zu: port %" PRIu64 " is labelled twice\n",
-		    program_invocation_short_name, file, line, p);
+	if (labels_find(l, (unsigned)p, dot ? (int)id : -1) >= 0) {
+		fprintf(stderr, "%s: %s:%zu: %s %s is labelled twice\n",
+		    program_invocation_short_name, file, line,
+		    dot ? "subflow" : "port", port);
 		return -1;
 	}
 	if (l->n == l->cap) {
@@ -56,6 +66,7 @@ add(struct labels *l, const char *file, size_t line, const char *port,
 		l->cap = cap;
 	}
 	l->v[l->n].port = (unsigned)p;
+	l->v[l->n].sub = dot ? (int)id : -1;
 	l->v[l->n].name = estrdup(name);
 	l->n++;
 	return 0;
@@ -120,13 +131,34 @@ labels_name(const struct labels *l, size_t i)
 	return l->v[i].name;
 }
 
+int
+labels_sub(const struct labels *l, size_t i)
+{
+	return l->v[i].sub;
+}
+
+long
+labels_find(const struct labels *l, unsigned port, int sub)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].port == port && l->v[i].sub == sub)
+			return (long)i;
+	return -1;
+}
+
 long
 labels_index(const struct labels *l, unsigned port)
 {
+	return labels_find(l, port, -1);
+}
+
+int
+labels_has_port(const struct labels *l, unsigned port)
+{
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i].port == port)
-			return (long)i;
-	return -1;
+			return 1;
+	return 0;
 }
 
 const char *

@@ -783,3 +783,18 @@ reasm_index_of(const struct reasm *r, int64_t off)
 		return -1;
 	return (off - r->base) / (int64_t)r->cfg.len;
 }
+
+int
+reasm_base(const struct reasm *r, int64_t *base)
+{
+	if (r->state != REASM_SYNCED)
+		return 0;
+	*base = r->base;
+	return 1;
+}
+
+int64_t
+reasm_lowest(const struct reasm *r)
+{
+	return r->state == REASM_SYNCED ? r->lo : -1;
+}

@@ -158,4 +158,14 @@ size_t reasm_held(const struct reasm *r);
  */
 int64_t reasm_index_of(const struct reasm *r, int64_t off);
 
+/* 1 and the stream offset of record 0's first byte once records are cut. */
+int reasm_base(const struct reasm *r, int64_t *base);
+
+/*
+ * Every record numbered below this has been output or never will be (for
+ * readers that keep something per record beside the stream); -1 while
+ * the start is not known.
+ */
+int64_t reasm_lowest(const struct reasm *r);
+
 #endif

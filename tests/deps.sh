@@ -8,13 +8,13 @@
 #
 # build:  build-essential pkg-config, and the -dev packages of the Makefile's
 #         pkg-config names and libraries: libpcap-dev libgsl-dev zlib1g-dev
-#         libcsv-dev
+#         libcsv-dev nettle-dev (SHA-1 and SHA-256 of the MPTCP keys)
 # tests:  tshark (the reference), tcpdump, iproute2 and nftables (the live
 #         tests' namespaces and loss), procps (ps, sysctl), mandoc (man page
 #         lint), perl and python3 (reference scripts); gnuplot-nox (demo,
 #         examples)
 PKGS="build-essential pkg-config libpcap-dev libgsl-dev zlib1g-dev libcsv-dev
-tshark tcpdump iproute2 nftables procps mandoc perl python3 gnuplot-nox"
+nettle-dev tshark tcpdump iproute2 nftables procps mandoc perl python3 gnuplot-nox"
 
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' $PKGS

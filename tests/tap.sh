@@ -131,3 +131,20 @@ pcap2csv_seqjoin_rows() {
 	# shellcheck disable=SC2086
 	"$BIN/pcap2csv" $(printf -- '-e %s ' $SEQJOIN_FIELDS) "$1"
 }
+
+# The MPTCP fields seqjoin reads besides (tshark needs the mapping analysis
+# for mptcp.dsn, single pass): tshark_mptcp_rows CAPTURE, and
+# pcap2csv_mptcp_rows CAPTURE (fails while pcap2csv lacks them)
+SEQJOIN_MPTCP_FIELDS="mptcp.stream mptcp.dsn mptcp.ack
+tcp.options.mptcp.subtype tcp.options.mptcp.addrid"
+tshark_mptcp_rows() {
+	local args=() f
+	for f in $SEQJOIN_FIELDS $SEQJOIN_MPTCP_FIELDS; do args+=(-e "$f"); done
+	tsh -r "$1" -n -T fields -E header=y -E separator=@ \
+	    -o mptcp.analyze_mappings:TRUE \
+	    -o mptcp.intersubflows_retransmission:TRUE "${args[@]}"
+}
+pcap2csv_mptcp_rows() {
+	# shellcheck disable=SC2086
+	"$BIN/pcap2csv" $(printf -- '-e %s ' $SEQJOIN_FIELDS $SEQJOIN_MPTCP_FIELDS) "$1"
+}

@@ -26,7 +26,9 @@ static const char options[] =
     "               (found from each flow's first records)\n"
     "  -s LEN       record length in bytes (400)\n"
     "  -L LABELS    the paths and their names, from port@label lines\n"
-    "  -p PORTS     the paths: these server ports (3271,3273-3279)\n"
+    "               (an MPTCP subflow: port.id@label)\n"
+    "  -p PORTS     the paths: these server ports (3271,3273-3279) and\n"
+    "               MPTCP subflows (3290.0,3290.2)\n"
     "  -S PORTS     server ports, where the guess (SYN, lower port) fails\n"
     "  -W SECONDS   longest a record waits for its copies (60)\n"
     "  --at HOST    where the capture was taken, client or server, where\n"
@@ -87,9 +89,43 @@ time_backwards(struct seqjoin *sj, const struct at_reader *r, int64_t by)
 		sj->n.backwards_max_ns = by;
 }
 
-/* "3271,3273-3279" into a bitmap: the number of ports, or -1. */
+/* -p's PORT.ID item: an MPTCP subflow path; 1, 0 (not one), -1 (bad). */
+static int
+parse_subflow(struct seqjoin *sj, const char *s, const char *comma,
+    uint8_t *set)
+{
+	const char *dot = memchr(s, '.', (size_t)(comma - s));
+	char a[8], b[8];
+	uint64_t port, id;
+
+	if (dot == NULL)
+		return 0;
+	if (sj == NULL || dot - s >= (long)sizeof(a) ||
+	    comma - dot - 1 >= (long)sizeof(b))
+		return -1;
+	snprintf(a, sizeof(a), "%.*s", (int)(dot - s), s);
+	snprintf(b, sizeof(b), "%.*s", (int)(comma - dot - 1), dot + 1);
+	if (num_u64(a, 65535, &port) != NUM_OK || port == 0 ||
+	    num_u64(b, 255, &id) != NUM_OK)
+		return -1;
+	set[port / 8] |= (uint8_t)(1u << (port % 8));
+	for (size_t i = 0; i < sj->npsubs; i++)
+		if (sj->psubs[i].port == port && sj->psubs[i].sub == (int)id)
+			return 1;
+	sj->psubs = ereallocarray(sj->psubs, sj->npsubs + 1,
+	    sizeof(*sj->psubs));
+	sj->psubs[sj->npsubs].port = (unsigned)port;
+	sj->psubs[sj->npsubs++].sub = (int)id;
+	return 1;
+}
+
+/*
+ * "3271,3273-3279" into a bitmap: the number of ports, or -1.  With sj
+ * (-p), "3290.2" names an MPTCP subflow path (sj->psubs), and the ports
+ * named plainly are also in sj->plainports.
+ */
 static long
-parse_ports(const char *arg, uint8_t *set)
+parse_ports(const char *arg, uint8_t *set, struct seqjoin *sj)
 {
 	const char *s = arg;
 	long n = 0;
@@ -98,7 +134,17 @@ parse_ports(const char *arg, uint8_t *set)
 		const char *comma = strchrnul(s, ','), *dash;
 		char a[8], b[8];
 		uint64_t lo, hi;
+		int sub = parse_subflow(sj, s, comma, set);
 
+		if (sub < 0)
+			return -1;
+		if (sub > 0) {
+			n++;
+			if (*comma == '\0')
+				return n;
+			s = comma + 1;
+			continue;
+		}
 		dash = memchr(s, '-', (size_t)(comma - s));
 		if ((dash ? dash : comma) - s >= (long)sizeof(a) ||
 		    (dash && comma - dash - 1 >= (long)sizeof(b)))
@@ -116,11 +162,23 @@ parse_ports(const char *arg, uint8_t *set)
 			if (!(set[p / 8] & (1u << (p % 8))))
 				n++;
 			set[p / 8] |= (uint8_t)(1u << (p % 8));
+			if (sj != NULL)
+				sj->plainports[p / 8] |= (uint8_t)(1u << (p % 8));
 		}
 		if (*comma == '\0')
 			return n;
 		s = comma + 1;
 	}
+}
+
+static int
+by_subflow(const void *a, const void *b)
+{
+	const struct psub *x = a, *y = b;
+
+	if (x->port != y->port)
+		return (x->port > y->port) - (x->port < y->port);
+	return (x->sub > y->sub) - (x->sub < y->sub);
 }
 
 static void
@@ -156,9 +214,11 @@ parse_options(struct seqjoin *sj, int argc, char **argv)
 			labelfile = optarg;
 			break;
 		case 'p':
-			if (sj->portset == NULL)
+			if (sj->portset == NULL) {
 				sj->portset = ecalloc(65536 / 8, 1);
-			if ((nports = parse_ports(optarg, sj->portset)) < 0) {
+				sj->plainports = ecalloc(65536 / 8, 1);
+			}
+			if ((nports = parse_ports(optarg, sj->portset, sj)) < 0) {
 				warnx("-p: '%s' is not a list of ports",
 				    optarg);
 				tk_usage(synopsis);
@@ -167,7 +227,7 @@ parse_options(struct seqjoin *sj, int argc, char **argv)
 		case 'S':
 			if (sj->servers == NULL)
 				sj->servers = ecalloc(65536 / 8, 1);
-			if (parse_ports(optarg, sj->servers) < 0) {
+			if (parse_ports(optarg, sj->servers, NULL) < 0) {
 				warnx("-S: '%s' is not a list of ports",
 				    optarg);
 				tk_usage(synopsis);
@@ -204,8 +264,8 @@ parse_options(struct seqjoin *sj, int argc, char **argv)
 			unsigned port = labels_port(sj->labels, i);
 
 			if (port_wanted(sj, port))
-				path_add(sj, port, -1, labels_name(sj->labels,
-				    i));
+				path_add(sj, port, labels_sub(sj->labels, i),
+				    labels_name(sj->labels, i));
 		}
 	} else if (sj->portset != NULL) {
 		if (nports > PATHS_MAX) {
@@ -214,9 +274,18 @@ parse_options(struct seqjoin *sj, int argc, char **argv)
 			tk_usage(synopsis);
 		}
 		sj->named = true;
-		for (unsigned port = 1; port < 65536; port++)
-			if (port_wanted(sj, port))
+		if (sj->npsubs > 1)
+			qsort(sj->psubs, sj->npsubs, sizeof(*sj->psubs),
+			    by_subflow);
+		for (unsigned port = 1, k = 0; port < 65536; port++) {
+			if (sj->plainports[port / 8] & (1u << (port % 8)) &&
+			    port_wanted(sj, port))
 				path_add(sj, port, -1, NULL);
+			for (; k < sj->npsubs && sj->psubs[k].port == port; k++)
+				if (port_wanted(sj, port))
+					path_add(sj, port, sj->psubs[k].sub,
+					    NULL);
+		}
 	}
 }
 
@@ -372,6 +441,7 @@ report(const struct seqjoin *sj)
 		    sj->n.rows_backwards, sj->n.first_backwards_file,
 		    sj->n.first_backwards_line,
 		    (double)sj->n.backwards_max_ns / 1e9);
+	mp_report(sj->mp);
 	vantage_report(sj);
 }
 
@@ -381,6 +451,8 @@ no_records(const struct seqjoin *sj)
 {
 	const struct reasm_stats *s = &sj->rs;
 
+	if (mp_no_records(sj->mp))
+		return;
 	if (sj->n.rows_filtered > 0 && sj->tcp == NULL && sj->udp == NULL)
 		warnx("no records: every row was of a port -p or -L leaves "
 		    "out");
@@ -399,6 +471,9 @@ no_records(const struct seqjoin *sj)
 	else if (sj->n.rows_filtered > 0)
 		warnx("no records: every flow was of a port -p or -L leaves "
 		    "out");
+	else if (sj->n.rec_unplaced > 0 && sj->mp != NULL)
+		warnx("no records: none of a path -p or -L names (an MPTCP "
+		    "subflow is PORT.ID, e.g. 3290.2)");
 	else
 		warnx("no records: the input holds no TCP or UDP data");
 }
@@ -414,6 +489,8 @@ seqjoin_free(struct seqjoin *sj)
 	join_free(sj->join[0]);
 	join_free(sj->join[1]);
 	free(sj->portset);
+	free(sj->plainports);
+	free(sj->psubs);
 	free(sj->servers);
 	free(sj->n.first_backwards_file);
 	labels_free(sj->labels);

@@ -34,7 +34,7 @@ port_wanted(const struct seqjoin *sj, unsigned port)
 	if (sj->portset != NULL &&
 	    (sj->portset[port / 8] & (1u << (port % 8))) == 0)
 		return false;
-	return sj->labels == NULL || labels_get(sj->labels, port) != NULL;
+	return sj->labels == NULL || labels_has_port(sj->labels, port);
 }
 
 struct path *
@@ -49,7 +49,10 @@ path_add(struct seqjoin *sj, unsigned port, int sub, const char *label)
 
 	p->port = port;
 	p->sub = sub;
-	if (sub >= 0)
+	if (sub > MP_ID_MAX)
+		snprintf(p->ownname, sizeof(p->ownname), "%u.x%d", port,
+		    sub - MP_ID_MAX);
+	else if (sub >= 0)
 		snprintf(p->ownname, sizeof(p->ownname), "%u.%d", port, sub);
 	else
 		snprintf(p->ownname, sizeof(p->ownname), "%u", port);
@@ -99,21 +102,42 @@ end_line(struct seqjoin *sj)
 		err(EXIT_DATA, "%s", sj->spool != NULL ? "spool" : "stdout");
 }
 
+/*
+ * MPTCP subflows (paths with an address id) have a fifth column, reinj;
+ * with any of them, each line ends with what is the record's own (none of
+ * these names ends in a metric of a path: rttpairs takes them for none).
+ */
+static const char *const mp_metric = "reinj";
+static const char *const mp_record[] = { "first", "drtt", "ready", "hol" };
+
 static void
 put_header(struct seqjoin *sj)
 {
+	size_t col = 4;
+
 	at_put(&sj->w, "dir");
 	at_put(&sj->w, "at");
 	at_put(&sj->w, "seq");
 	at_put(&sj->w, "born");
-	for (size_t i = 0; i < sj->npaths; i++)
-		for (size_t m = 0; m < 4; m++) {
-			char *name = esprintf("%s.%s", sj->paths[i]->name,
-			    metric[m]);
+	sj->mp_cols = false;
+	for (size_t i = 0; i < sj->npaths; i++) {
+		struct path *p = sj->paths[i];
+		size_t n = p->sub >= 0 ? 5 : 4;
+
+		for (size_t m = 0; m < n; m++) {
+			char *name = esprintf("%s.%s", p->name, m < 4 ?
+			    metric[m] : mp_metric);
 
 			at_put(&sj->w, name);	/* a label may need quoting */
 			free(name);
 		}
+		p->owd_col = col + 2;
+		col += n;
+		if (p->sub >= 0)
+			sj->mp_cols = true;
+	}
+	for (size_t m = 0; sj->mp_cols && m < 4; m++)
+		at_put(&sj->w, mp_record[m]);
 	end_line(sj);
 }
 
@@ -130,6 +154,9 @@ write_header(struct seqjoin *sj)
 	put_header(sj);
 	sj->header_done = true;
 	for (size_t i = 0; i < sj->nheld; i++) {
+		/* (the array moved as it grew: the extra's place is known now) */
+		sj->held[i].line.extra = sj->held[i].has_extra ?
+		    &sj->held[i].extra : NULL;
 		put_line(sj, sj->held[i].d, &sj->held[i].line);
 		free((void *)sj->held[i].line.cells);
 	}
@@ -167,7 +194,7 @@ put_cell(struct seqjoin *sj, const struct path *p, enum dir d,
     const struct join_cell *c)
 {
 	if (c == NULL || !c->has) {
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < (p->sub >= 0 ? 5 : 4); i++)
 			at_put(&sj->w, "");
 		return;
 	}
@@ -195,6 +222,30 @@ put_cell(struct seqjoin *sj, const struct path *p, enum dir d,
 		at_put(&sj->w, "");
 	else
 		at_put(&sj->w, c->retx ? "1" : "0");
+	if (p->sub >= 0)
+		at_put(&sj->w, c->again < 0 ? "" : c->again ? "1" : "0");
+}
+
+/* The record's own MPTCP columns (x NULL: none). */
+static void
+put_mp(struct seqjoin *sj, enum dir d, const struct mp_extra *x)
+{
+	/* a receiver's DATA_ACKs are its own delay; only it sees ready */
+	bool rcv = sj->at[d] == AT_RECEIVER;
+
+	at_put(&sj->w, x != NULL && x->first != NULL ? x->first->name : "");
+	if (x != NULL && x->drtt_ns >= 0 && !rcv)
+		nst_put_ms(&sj->w, x->drtt_ns);
+	else
+		at_put(&sj->w, "");
+	if (x != NULL && x->ready_ns >= 0 && rcv)
+		nst_put_s(&sj->w, x->ready_ns);
+	else
+		at_put(&sj->w, "");
+	if (x != NULL && x->ready_ns >= 0 && x->whole_ns >= 0 && rcv)
+		nst_put_ms(&sj->w, x->ready_ns - x->whole_ns);
+	else
+		at_put(&sj->w, "");
 }
 
 /* lib/join hands over a line of direction d. */
@@ -217,6 +268,8 @@ put_line(struct seqjoin *sj, enum dir d, const struct join_line *l)
 		put_cell(sj, p, d, p->jcol[d] < l->ncols ?
 		    &l->cells[p->jcol[d]] : NULL);
 	}
+	if (sj->mp_cols)
+		put_mp(sj, d, l->extra);
 	end_line(sj);
 }
 
@@ -243,6 +296,9 @@ on_line(void *ctx, const struct join_line *l)
 	h->line.cells = ereallocarray(NULL, l->ncols ? l->ncols : 1,
 	    sizeof(*l->cells));
 	memcpy((void *)h->line.cells, l->cells, l->ncols * sizeof(*l->cells));
+	h->has_extra = l->extra != NULL;
+	if (h->has_extra)
+		h->extra = *(const struct mp_extra *)l->extra;
 }
 
 /* The join of direction d, made on its first record. */
@@ -254,6 +310,7 @@ join_of(struct seqjoin *sj, enum dir d)
 			.window_ns = sj->window_ns,
 			.out = on_line,
 			.ctx = &sj->line_ctx[d],
+			.extra_size = sizeof(struct mp_extra),
 		};
 
 		sj->line_ctx[d].sj = sj;
@@ -283,6 +340,14 @@ void
 record_push(struct seqjoin *sj, struct path *p, enum dir d,
     const struct rec_info *ri, const struct join_cell *cell)
 {
+	record_push_mp(sj, p, d, ri, cell, NULL);
+}
+
+void
+record_push_mp(struct seqjoin *sj, struct path *p, enum dir d,
+    const struct rec_info *ri, const struct join_cell *cell,
+    const struct mp_extra *x)
+{
 	struct join *j = join_of(sj, d);
 
 	if (p->jcol[d] == SIZE_MAX)
@@ -299,8 +364,8 @@ record_push(struct seqjoin *sj, struct path *p, enum dir d,
 	if (p->mono && cell->owd_ns < p->owd_min)
 		p->owd_min = cell->owd_ns;
 	sj->records++;
-	join_push(j, p->jcol[d], sj->now, (int64_t)ri->seq, ri->born_ns,
-	    ri->born_digits, cell);
+	join_push_extra(j, p->jcol[d], sj->now, (int64_t)ri->seq, ri->born_ns,
+	    ri->born_digits, cell, x);
 }
 
 void
@@ -365,10 +430,13 @@ unspool(struct seqjoin *sj)
 	while ((rc = at_next(r)) == 1) {
 		for (size_t c = 0; c < at_ncols(r); c++) {
 			const char *s = at_get(r, (int)c);
-			const struct path *p = c < 4 ? NULL : sj->paths[(c - 4) / 4];
+			const struct path *p = NULL;
 			int64_t v;
 
-			if (p != NULL && p->mono && (c - 4) % 4 == 2 && *s != '\0' &&
+			for (size_t i = 0; c >= 4 && i < sj->npaths; i++)
+				if (sj->paths[i]->owd_col == c)
+					p = sj->paths[i];
+			if (p != NULL && p->mono && *s != '\0' &&
 			    num_i64(s, INT64_MIN, INT64_MAX, &v) == NUM_OK)
 				nst_put_ms(&w, v - p->owd_min);
 			else

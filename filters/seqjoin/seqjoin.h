@@ -4,7 +4,9 @@
  * records (tcp.c: a TCP stream through lib/reasm; udp.c: datagrams; udrecv.c:
  * rows that are records already), finds where the capture was taken
  * (vantage.c), and joins each direction's copies by sequence number with
- * lib/join; out.c names the paths and writes the lines.
+ * lib/join; out.c names the paths and writes the lines.  mptcp.c takes the
+ * rows of MPTCP subflows from tcp.c: one stream per connection and data
+ * direction, in data-sequence space, a path per subflow.
  */
 #ifndef SEQJOIN_H
 #define SEQJOIN_H
@@ -32,6 +34,8 @@
 					 * columns; udrecv's: SETTLE_NS */
 #define PATHS_WAIT_MAX	262144		/* or as many records waiting */
 
+#define MP_ID_MAX	255	/* MPTCP address ids are 0-255 */
+
 enum dir { DIR_UL, DIR_DL };
 enum at { AT_UNKNOWN, AT_SENDER, AT_RECEIVER };
 enum host { HOST_UNKNOWN, HOST_CLIENT, HOST_SERVER };
@@ -39,9 +43,10 @@ enum host { HOST_UNKNOWN, HOST_CLIENT, HOST_SERVER };
 /* One output column group: a path, named by server port (and MPTCP id). */
 struct path {
 	unsigned port;
-	int sub;		/* MPTCP address id, -1: none */
+	int sub;		/* MPTCP address id, -1: none; above
+				 * MP_ID_MAX: the join was not captured */
 	const char *name;	/* label, or the port (and id) as text */
-	char ownname[16];
+	char ownname[24];
 	size_t jcol[2];		/* column in each direction's join, or
 				 * SIZE_MAX: no records in that direction */
 	int live[2];		/* flows that may still give records */
@@ -49,6 +54,15 @@ struct path {
 	bool mono;		/* born on a monotonic clock: owd rebased */
 	uint64_t dup, reorder;	/* UDP records seen twice, out of order */
 	int64_t owd_min;	/* smallest owd, for the rebase */
+	size_t owd_col;		/* its owd's output column */
+};
+
+/* MPTCP: what a line says of the record rather than of one subflow. */
+struct mp_extra {
+	const struct path *first;	/* subflow that carried it first */
+	int64_t drtt_ns;	/* first DATA_ACK covering it - time, -1 */
+	int64_t whole_ns;	/* every byte of it seen, -1 */
+	int64_t ready_ns;	/* every byte up to its end seen, -1 */
 };
 
 /* Evidence of where the capture was taken, for a direction's flows. */
@@ -93,6 +107,8 @@ struct seqjoin;
 struct held_line {
 	enum dir d;
 	struct join_line line;	/* its own copy of the cells */
+	bool has_extra;
+	struct mp_extra extra;	/* and of the extra (MPTCP) */
 };
 
 /* What lib/join's output callback needs back: the program, a direction. */
@@ -100,6 +116,8 @@ struct line_ctx {
 	struct seqjoin *sj;
 	enum dir d;
 };
+struct mp_reader;
+struct mp_sub;
 
 struct seqjoin {
 	/* options */
@@ -110,6 +128,12 @@ struct seqjoin {
 	struct labels *labels;
 	uint8_t *portset;	/* -p: bitmap, NULL = every port */
 	uint8_t *servers;	/* -S: bitmap of server ports, NULL = guess */
+	uint8_t *plainports;	/* -p: ports named without an MPTCP id */
+	struct psub {
+		unsigned port;
+		int sub;
+	} *psubs;		/* -p PORT.ID items */
+	size_t npsubs;
 	enum host at_opt;	/* --at */
 	bool named;		/* -p or -L name the paths in advance */
 	/* paths */
@@ -139,6 +163,8 @@ struct seqjoin {
 	struct counts n;
 	struct tcp_reader *tcp;
 	struct udp_reader *udp;
+	struct mp_reader *mp;	/* tcp.c's, when the rows have MPTCP fields */
+	bool mp_cols;		/* the output has the MPTCP columns */
 };
 
 /* out.c */
@@ -150,6 +176,10 @@ struct path *path_of(struct seqjoin *sj, unsigned port, int sub);
 /* Pushes a path's copy of a record into the join of direction d. */
 void record_push(struct seqjoin *sj, struct path *p, enum dir d,
     const struct rec_info *ri, const struct join_cell *cell);
+/* The same, for an MPTCP subflow's copy: with the record's own values. */
+void record_push_mp(struct seqjoin *sj, struct path *p, enum dir d,
+    const struct rec_info *ri, const struct join_cell *cell,
+    const struct mp_extra *x);
 void write_header(struct seqjoin *sj);
 /* Outputs the rows that are done (all of them at end of input). */
 void join_sweep(struct seqjoin *sj, int eof);
@@ -189,6 +219,50 @@ struct udp_reader *udp_reader_new(struct seqjoin *sj, struct at_reader *r);
 void udp_reader_free(struct udp_reader *u);
 int udp_row(struct udp_reader *u, struct at_reader *r, int64_t now);
 void udp_sweep(struct udp_reader *u, int eof);
+
+/* mptcp.c: the MPTCP subflows among tcp.c's connections */
+/*
+ * A reader when the rows have MPTCP columns (mptcp.stream ...), else NULL;
+ * *err set after a message (some of them are missing).
+ */
+struct mp_reader *mp_reader_new(struct seqjoin *sj, const struct at_reader *r,
+    int *err);
+void mp_reader_free(struct mp_reader *m);
+/* Whether the current row carries MPTCP options. */
+bool mp_row_is(const struct mp_reader *m, const struct at_reader *r);
+
+/* What tcp.c knows of a row of a subflow. */
+struct mp_seg {
+	enum dir dir;		/* of the half that sent it */
+	unsigned server;	/* its connection's server port */
+	uint64_t flags;
+	uint32_t seq, ack, len;
+	int retx, ttl;
+	bool closed;		/* its TCP connection has ended */
+	/*
+	 * Decodes the payload's bytes that `ra` reads, the segment being at
+	 * its stream offset `off`, into *bytes at their offsets: the number
+	 * of bytes captured, or -1 after a message.
+	 */
+	long (*payload)(void *ctx, struct reasm *ra, int64_t off,
+	    const uint8_t **bytes);
+	void *ctx;
+};
+
+/*
+ * A row of TCP connection `*link` (NULL at first: set to its subflow): 1
+ * used as MPTCP, 0 to be read as plain TCP (no MPTCP connection known for
+ * it yet: an MPTCP SYN, a fallback), -1 after a message.
+ */
+int mp_row(struct mp_reader *m, const struct at_reader *r,
+    struct mp_sub **link, const struct mp_seg *s, int64_t now);
+/* A subflow's TCP connection is forgotten by tcp.c. */
+void mp_sub_end(struct mp_sub *s);
+/* Ticks the connections, sets the live and frontier of their paths. */
+void mp_sweep(struct mp_reader *m, int eof);
+void mp_report(const struct mp_reader *m);
+/* Why no record came out, when it is MPTCP's: says so, true. */
+bool mp_no_records(const struct mp_reader *m);
 
 /* udrecv.c */
 int read_udrecv(struct seqjoin *sj, struct at_reader *r);

@@ -2,7 +2,8 @@
  * tcp.c: seqjoin's TCP rows.  Each connection (lib/rowconn: its key, its
  * server port, its life) has two directions; a direction that carries
  * records is a flow of its path, reassembled by lib/reasm from its bytes
- * at 64-bit stream offsets and cut into records.
+ * at 64-bit stream offsets and cut into records.  A connection whose rows
+ * carry MPTCP options is a subflow: its rows go to mptcp.c.
  */
 #include <err.h>
 #include <stdlib.h>
@@ -40,6 +41,7 @@ struct tcp_conn {
 	int64_t last;
 	int64_t syn_ns, synack_ns;	/* the handshake so far, -1 */
 	bool handshake_done;
+	struct mp_sub *mp;	/* an MPTCP subflow: mptcp.c's */
 };
 
 enum { C_TIME, C_SPORT, C_DPORT, C_SEQ, C_ACK, C_LEN, C_FLAGS, C_RETX,
@@ -62,6 +64,7 @@ struct tcp_reader {
 	struct tcp_conn *conns, *tail;	/* in the order they began */
 	uint8_t *bytes;		/* a payload, decoded */
 	size_t bytecap;
+	struct mp_reader *mp;	/* rows with MPTCP columns, else NULL */
 };
 
 /* The columns TCP rows need, NULL-terminated, for at_require. */
@@ -84,11 +87,16 @@ tcp_reader_new(struct seqjoin *sj, struct at_reader *r)
 {
 	const char *need[C_NCOL + 2];
 	struct tcp_reader *t;
+	struct mp_reader *mp;
+	int err;
 
 	needed(r, need);
 	if (at_require(r, need) != 0)
 		return NULL;
+	if ((mp = mp_reader_new(sj, r, &err)) == NULL && err)
+		return NULL;
 	t = ecalloc(1, sizeof(*t));
+	t->mp = sj->mp = mp;
 	t->sj = sj;
 	for (int i = 0; i < C_NCOL; i++)
 		t->col[i] = at_col(r, names[i]);
@@ -114,6 +122,8 @@ conn_free(struct tcp_reader *t, struct tcp_conn *c)
 		t->tail = c->prev;
 	reasm_free(c->half[0].r);
 	reasm_free(c->half[1].r);
+	if (c->mp != NULL)
+		mp_sub_end(c->mp);
 	free(c);
 }
 
@@ -126,6 +136,8 @@ tcp_reader_free(struct tcp_reader *t)
 		conn_free(t, t->conns);
 	rowconn_table_free(t->table, NULL);
 	rowconn_key_free(&t->key);
+	mp_reader_free(t->mp);
+	t->sj->mp = NULL;
 	free(t->bytes);
 	free(t);
 }
@@ -305,6 +317,60 @@ handshake(struct tcp_reader *t, struct tcp_conn *c, uint64_t flags,
 	}
 }
 
+/* A subflow row's payload, for mptcp.c: what its stream reads. */
+struct subflow_payload {
+	struct tcp_reader *t;
+	const struct at_reader *r;
+	uint32_t len;
+};
+
+static long
+subflow_payload(void *ctx, struct reasm *ra, int64_t off,
+    const uint8_t **bytes)
+{
+	struct subflow_payload *sp = ctx;
+	long nb = payload(sp->t, sp->r, ra, off, sp->len);
+
+	sp->t->sj->work += sp->len;
+	*bytes = sp->t->bytes;
+	return nb;
+}
+
+/* A row of an MPTCP subflow: 1 mptcp.c took it, 0 it is plain TCP, -1. */
+static int
+subflow_row(struct tcp_reader *t, struct tcp_conn *c, int d,
+    const struct at_reader *r, uint64_t flags, uint64_t seq, uint64_t ack,
+    uint64_t len, int retx, int64_t now)
+{
+	bool fin = c->fin[d] || (flags & TH_FIN);
+	struct subflow_payload sp = { t, r, (uint32_t)len };
+	struct mp_seg s = {
+		.dir = c->half[d].dir,
+		.server = c->server,
+		.flags = flags,
+		.seq = (uint32_t)seq,
+		.ack = (uint32_t)ack,
+		.len = (uint32_t)len,
+		.retx = retx,
+		.ttl = len > 0 ? row_ttl(t, r) : -1,
+		.closed = c->closed || (flags & TH_RST) || (fin && c->fin[!d]),
+		.payload = subflow_payload,
+		.ctx = &sp,
+	};
+	int rc = mp_row(t->mp, r, &c->mp, &s, now);
+
+	if (rc <= 0)
+		return rc;
+	c->fin[d] = fin;
+	c->closed = s.closed;
+	/* what plain TCP began for it (the SYN's start) holds nothing */
+	for (int k = 0; k < 2; k++) {
+		reasm_free(c->half[k].r);
+		c->half[k].r = NULL;
+	}
+	return 1;
+}
+
 int
 tcp_row(struct tcp_reader *t, struct at_reader *r, int64_t now)
 {
@@ -363,6 +429,13 @@ tcp_row(struct tcp_reader *t, struct at_reader *r, int64_t now)
 	d = sport == c->port[0] && dport == c->port[1] ? 0 : 1;
 	h = &c->half[d];
 	handshake(t, c, flags, h->dir == DIR_UL, now);
+	if (t->mp != NULL && (c->mp != NULL || mp_row_is(t->mp, r))) {
+		int rc = subflow_row(t, c, d, r, flags, seq, ack, len, retx,
+		    now);
+
+		if (rc != 0)
+			return rc;
+	}
 	if (flags & TH_SYN)
 		reasm_start(half_reasm(t, h), seq_unwrap(&h->u,
 		    (uint32_t)seq) + 1);
@@ -437,4 +510,6 @@ tcp_sweep(struct tcp_reader *t, int eof)
 		    sj->now - c->last > sj->window_ns))
 			conn_free(t, c);
 	}
+	if (t->mp != NULL)
+		mp_sweep(t->mp, eof);
 }
