@@ -66,8 +66,10 @@ for line in open(bpath):
         bugs[(int(w[1]), w[2])] = w[3]
 exp = {int(r['frame']): r for r in rows(epath)} if epath else {}
 bad = []
-if len(t) != len(o):
+if len(t) != len(o) or not o:
     bad.append('tshark has %d rows, pcap2csv %d' % (len(t), len(o)))
+if exp and len(exp) != len(o):
+    bad.append('worked out: %d rows, pcap2csv %d' % (len(exp), len(o)))
 cells = skipped = 0
 for tr, orow in zip(t, o):
     fr = int(orow['frame.number'])
@@ -127,7 +129,7 @@ is "$our545:$two545" "107601:4690783110380365955" \
 
 # --- hand-built captures: every cell but tshark's bugs ----------------
 for s in v0 v1wrap v0wrap misc joinretx; do
-	"$MK" -w "$TMP/$s.pcap" <"$M/$s.scn"
+	"$MK" -w "$TMP/$s.pcap" <"$M/$s.scn" || diag "$s: mkmptcp failed"
 	python3 "$TOP/tests/ref/mptcp_expect.py" "$M/$s.scn" >"$TMP/$s.expect"
 	rows "$TMP/$s.pcap" "$TMP/$s"
 	out=$(compare "$s" "$TMP/$s.expect"); rc=$?
@@ -201,7 +203,7 @@ long_scenario() {
 	}'
 }
 for n in 3000 6000; do
-	long_scenario $n | "$MK" -w "$TMP/long$n.pcap"
+	long_scenario $n | "$MK" -w "$TMP/long$n.pcap" || diag "mkmptcp failed"
 	IFS=@ read -r conns held peak < <("$TOOLS/mptcp_held" "$TMP/long$n.pcap")
 	eval "peak$n=$peak"
 done
