@@ -35,7 +35,8 @@ static const char options[] =
  * from the header line; pcap2csv(1) documents it): the lab's tshark list,
  * then what seqjoin needs: the TCP stream and ACKs, the TTL or hop limit
  * (which tells the capture's vantage: 64, 128 or 255 is a packet that left
- * the capturing host), the UDP datagrams.
+ * the capturing host), the UDP datagrams, and of MPTCP subflows their
+ * connection, data sequence numbers, DATA_ACKs and address ids.
  */
 static const char *const default_fields[] = {
 	"frame.number", "frame.time", "ip.src", "ip.dst", "_ws.col.Protocol",
@@ -47,6 +48,8 @@ static const char *const default_fields[] = {
 	"frame.time_epoch", "tcp.stream", "tcp.ack_raw", "tcp.flags",
 	"ip.ttl", "ipv6.hlim",
 	"udp.srcport", "udp.dstport", "udp.length", "udp.payload",
+	"mptcp.stream", "mptcp.dsn", "mptcp.ack", "tcp.options.mptcp.subtype",
+	"tcp.options.mptcp.addrid",
 	NULL
 };
 
@@ -71,6 +74,7 @@ struct run {
 	struct at_writer out;
 	struct field_buf fbuf;
 	struct tcp_table *tcp;
+	struct mptcp_table *mptcp;	/* with tcp */
 	uint64_t frames;	/* frame.number of the last frame */
 	bool have_first;
 	int64_t first_sec;
@@ -169,6 +173,7 @@ read_capture(struct run *r, struct capfile *c, const char *name)
 	struct cap_packet pk;
 	struct dissection d;
 	struct tcp_verdict verdict;
+	struct mptcp_verdict mverdict;
 	int rc;
 
 	/* the interfaces known at the start, also of a file with no frame */
@@ -200,6 +205,7 @@ read_capture(struct run *r, struct capfile *c, const char *name)
 		fi.caplen = pk.caplen;
 		fi.d = &d;
 		fi.v = NULL;
+		fi.mv = NULL;
 		wanted = true;
 		if (prog != NULL) {
 			struct pcap_pkthdr h = { .caplen = pk.caplen,
@@ -211,7 +217,8 @@ read_capture(struct run *r, struct capfile *c, const char *name)
 
 		fi.stream = -1;
 		if (r->analyse)
-			field_analyse(r->tcp, &d, &fi, &verdict);
+			field_analyse(r->tcp, r->mptcp, &d, &fi, &verdict,
+			    &mverdict);
 		if (wanted)
 			write_row(r, &fi);
 		if (r->frames % PROGRESS_EVERY == 0)
@@ -336,6 +343,11 @@ main(int argc, char **argv)
 		exit(EXIT_DATA);
 	if (r.analyse && (r.tcp = tcp_table_new()) == NULL)
 		err(EXIT_DATA, NULL);
+	/* the TCP analysis asks the MPTCP one about duplicate ACKs */
+	if (r.analyse) {
+		r.mptcp = mptcp_table_new();
+		tcp_table_set_mptcp(r.tcp, mptcp_stream_ops, r.mptcp);
+	}
 
 	/* rows are most of the work: gather them, write them in big blocks */
 	at_writer_init(&r.out, stdout);
@@ -366,6 +378,7 @@ main(int argc, char **argv)
 
 	if (r.tcp != NULL)
 		tcp_table_free(r.tcp);
+	mptcp_table_free(r.mptcp);
 	for (size_t i = 0; i < r.nfilters; i++)
 		pcap_freecode(&r.filters[i].prog);
 	at_writer_free(&r.out);

@@ -68,6 +68,25 @@ get_be32(struct span s, uint32_t off, uint32_t *v)
 }
 
 static bool
+get_be_n(struct span s, uint32_t off, uint32_t n, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (n > 8 || !captured(s, off, n))
+		return false;
+	for (uint32_t i = 0; i < n; i++)
+		x = x << 8 | s.p[off + i];
+	*v = x;
+	return true;
+}
+
+static bool
+get_be64(struct span s, uint32_t off, uint64_t *v)
+{
+	return get_be_n(s, off, 8, v);
+}
+
+static bool
 get_le32(struct span s, uint32_t off, uint32_t *v)
 {
 	if (!captured(s, off, 4))
@@ -149,21 +168,178 @@ udp_port_claimed(uint16_t port)
 static void decode_ip(struct span s, struct dissection *d, int depth,
     bool embedded);
 
-/* TCP options: kind, length, value; 0 ends them, 1 is padding. */
-static void
-decode_tcp_options(struct span o, struct dis_tcp *t)
+/*
+ * One MPTCP option (kind 30), `o` spanning its `olen` bytes as far as they
+ * were captured, read field by field in the order tshark 4.0 reads them:
+ * false when a read goes past the option (tshark then throws and its TCP
+ * dissector stops), with what was read so far kept.
+ */
+static bool
+decode_mptcp_option(struct span o, uint8_t olen, struct dis_mptcp *m)
 {
-	for (uint32_t at = 0; at < o.cap;) {
+	struct dis_mpopt *x;
+	uint32_t at;
+	uint8_t b2;
+
+	if (m->n >= DIS_MAX_MPTCP)
+		return true;	/* cannot happen in 40 bytes of options */
+	x = &m->opt[m->n++];
+	memset(x, 0, sizeof(*x));
+	x->p = o.p;
+	x->len = olen;
+	x->cap = (uint8_t)o.cap;
+	if (!get_u8(o, 2, &b2))
+		return false;
+	x->subtype = b2 >> 4;
+	x->has = MPO_SUBTYPE;
+	switch (x->subtype) {
+	case 0:		/* MP_CAPABLE: the keys by the option's length */
+		x->version = b2 & 0x0f;
+		x->has |= MPO_VERSION;
+		if (!get_u8(o, 3, &x->flags))
+			return false;
+		x->has |= MPO_FLAGS;
+		if (olen != 12 && olen != 20 && olen != 22 && olen != 24)
+			break;
+		if (!get_be64(o, 4, &x->sendkey))
+			return false;
+		x->has |= MPO_SENDKEY;
+		if (olen >= 20) {
+			if (!get_be64(o, 12, &x->recvkey))
+				return false;
+			x->has |= MPO_RECVKEY;
+		}
+		if (olen >= 22) {
+			if (!get_be16(o, 20, &x->dlen))
+				return false;
+			x->has |= MPO_DLEN;
+		}
+		break;
+	case 1:		/* MP_JOIN: SYN (12), SYN/ACK (16), ACK (24) */
+		if (olen != 12 && olen != 16)
+			break;
+		x->flags = b2;	/* tshark shows the whole byte */
+		x->has |= MPO_FLAGS;
+		if (!get_u8(o, 3, &x->addrid))
+			return false;
+		x->has |= MPO_ADDRID;
+		if (olen == 12) {
+			if (!get_be32(o, 4, &x->recvtok))
+				return false;
+			x->has |= MPO_RECVTOK;
+			if (!get_be32(o, 8, &x->sendrand))
+				return false;
+		} else if (!get_be32(o, 12, &x->sendrand))
+			return false;
+		x->has |= MPO_SENDRAND;
+		break;
+	case 2:		/* DSS */
+		if (!get_u8(o, 3, &x->flags))
+			return false;
+		x->has |= MPO_FLAGS | MPO_DSSBITS;
+		at = 4;
+		if (x->flags & MPTCP_DSS_ACK) {
+			if (!get_be_n(o, at, x->flags & MPTCP_DSS_ACK8 ? 8 : 4,
+			    &x->dataack))
+				return false;
+			x->has |= MPO_DATAACK;
+			at += x->flags & MPTCP_DSS_ACK8 ? 8 : 4;
+		}
+		if (x->flags & MPTCP_DSS_MAP) {
+			if (!get_be_n(o, at, x->flags & MPTCP_DSS_DSN8 ? 8 : 4,
+			    &x->dsn))
+				return false;
+			x->has |= MPO_DSN;
+			at += x->flags & MPTCP_DSS_DSN8 ? 8 : 4;
+			if (!get_be32(o, at, &x->ssn))
+				return false;
+			x->has |= MPO_SSN;
+			if (!get_be16(o, at + 4, &x->dlen))
+				return false;
+			x->has |= MPO_DLEN;
+		}
+		break;
+	case 3:		/* ADD_ADDR */
+		if (!get_u8(o, 3, &x->addrid))
+			return false;
+		x->has |= MPO_ADDRID;
+		break;
+	case 4:		/* REMOVE_ADDR: an id a byte to the end */
+		for (at = 3; at < olen; at++) {
+			uint8_t id;
+
+			if (!get_u8(o, at, &id))
+				return false;
+			x->naddr++;
+			x->has |= MPO_ADDRLIST;
+		}
+		break;
+	case 5:		/* MP_PRIO */
+		x->flags = b2;
+		x->has |= MPO_FLAGS;
+		if (olen == 4) {
+			if (!get_u8(o, 3, &x->addrid))
+				return false;
+			x->has |= MPO_ADDRID;
+		}
+		break;
+	case 6:		/* MP_FAIL */
+		if (!get_be64(o, 4, &x->dsn))
+			return false;
+		x->has |= MPO_DSN;
+		break;
+	case 7:		/* MP_FASTCLOSE: the receiver's key */
+		if (!get_be64(o, 4, &x->recvkey))
+			return false;
+		x->has |= MPO_RECVKEY;
+		break;
+	case 8:		/* MP_TCPRST: flags in the subtype byte, a reason */
+		x->flags = b2;
+		x->has |= MPO_FLAGS;
+		if (!get_u8(o, 3, &b2))
+			return false;
+		break;
+	}
+	return true;
+}
+
+/*
+ * TCP options: kind, length, value; 0 ends them, 1 is padding.  `o` spans
+ * the options as the header's length reports them; `cut` when fewer were
+ * captured: then only MPTCP options are decoded (their analysis state
+ * changes even so), and the walk ends at the first byte not captured.
+ */
+static void
+decode_tcp_options(struct span o, struct dissection *d, bool cut)
+{
+	struct dis_tcp *t = &d->tcp;
+	struct dis_mptcp *m = &d->mptcp;
+
+	for (uint32_t at = 0; at < o.rep;) {
 		uint8_t kind, olen, shift;
 
-		if (!get_u8(o, at, &kind) || kind == 0)
+		if (!get_u8(o, at, &kind))
+			break;
+		if (kind == 0)
 			break;
 		if (kind == 1) {
 			at++;
 			continue;
 		}
 		if (!get_u8(o, at + 1, &olen) || olen < 2 ||
-		    !captured(o, at, olen))
+		    olen > o.rep - at)
+			break;
+		if (kind == 30) {
+			d->protocol = "MPTCP";
+			if (!decode_mptcp_option(limit(advance(o, at), olen),
+			    olen, m)) {
+				m->threw = true;
+				break;
+			}
+			at += olen;
+			continue;
+		}
+		if (cut || !captured(o, at, olen))
 			break;
 		switch (kind) {
 		case 3:
@@ -191,6 +367,8 @@ decode_tcp_options(struct span o, struct dis_tcp *t)
 		}
 		at += olen;
 	}
+	if (cut)
+		m->threw = m->n > 0;
 }
 
 static void
@@ -235,11 +413,20 @@ decode_tcp(struct span s, struct dissection *d, const struct dis_ip *ip,
 		return;		/* the quote ends somewhere in the segment */
 	t->base = true;
 	t->len = s.rep - t->hdr_len;
-	/* Options cut short: Wireshark stops before the analysis. */
-	if (!captured(s, 0, t->hdr_len))
+	/*
+	 * Options cut short: Wireshark stops before the analysis, past the
+	 * MPTCP options it could read.  So does an MPTCP option it reads past
+	 * its end, and the payload is not shown either.
+	 */
+	if (!captured(s, 0, t->hdr_len)) {
+		decode_tcp_options(limit(advance(s, 20), t->hdr_len - 20u), d,
+		    true);
+		return;
+	}
+	decode_tcp_options(limit(advance(s, 20), t->hdr_len - 20u), d, false);
+	if (d->mptcp.threw)
 		return;
 	t->full = true;
-	decode_tcp_options(limit(advance(s, 20), t->hdr_len - 20u), t);
 
 	s = advance(s, t->hdr_len);
 	t->payload = s.p;
@@ -557,6 +744,8 @@ dissect_frame(int dlt, const uint8_t *p, uint32_t caplen, uint32_t wirelen,
 
 	d->nip = 0;
 	d->has_tcp = d->has_udp = d->has_data = d->fragmented = false;
+	d->mptcp.n = 0;
+	d->mptcp.threw = false;
 	d->icmp_type = d->icmp_code = d->icmp6_type = d->icmp6_code = -1;
 	d->protocol = "";
 	d->data = NULL;

@@ -53,6 +53,57 @@ struct dis_tcp {
 	const struct dis_ip *ip;	/* the IP header carrying it */
 };
 
+/*
+ * One TCP option of kind 30 (MPTCP, RFC 8684; v0 RFC 6824), decoded as far
+ * as tshark 4.0 reads it.  `has` says which values were read: tshark reads
+ * some fields past the option's length, and where it would, the option
+ * ends there (`threw` in struct dis_mptcp).
+ */
+enum {
+	MPO_SUBTYPE = 1 << 0,
+	MPO_VERSION = 1 << 1,	/* MP_CAPABLE */
+	MPO_FLAGS = 1 << 2,	/* tcp.options.mptcp.flags (a whole byte) */
+	MPO_DSSBITS = 1 << 3,	/* DSS: the F, m and a bits of flags */
+	MPO_SENDKEY = 1 << 4,
+	MPO_RECVKEY = 1 << 5,	/* MP_CAPABLE's, or MP_FASTCLOSE's key */
+	MPO_RECVTOK = 1 << 6,
+	MPO_ADDRID = 1 << 7,	/* one address id, byte 3 */
+	MPO_ADDRLIST = 1 << 8,	/* REMOVE_ADDR: bytes 3 to the end */
+	MPO_SENDRAND = 1 << 9,
+	MPO_DATAACK = 1 << 10,	/* DSS DATA_ACK, 4 or 8 bytes */
+	MPO_DSN = 1 << 11,	/* DSS DSN (4 or 8 bytes), MP_FAIL's DSN */
+	MPO_SSN = 1 << 12,
+	MPO_DLEN = 1 << 13,	/* data-level length (DSS, MP_CAPABLE) */
+};
+
+#define MPTCP_DSS_DATAFIN 0x10
+#define MPTCP_DSS_DSN8	0x08
+#define MPTCP_DSS_MAP	0x04
+#define MPTCP_DSS_ACK8	0x02
+#define MPTCP_DSS_ACK	0x01
+
+struct dis_mpopt {
+	const uint8_t *p;	/* the option: kind, length, ... */
+	uint8_t len;		/* its length byte; p has min(len, cap) */
+	uint8_t cap;		/* bytes of it captured */
+	uint8_t subtype, version, flags, addrid;
+	uint8_t naddr;		/* REMOVE_ADDR: ids at p[3] on */
+	uint16_t has;		/* MPO_* */
+	uint32_t recvtok, sendrand, ssn;
+	uint16_t dlen;
+	uint64_t sendkey, recvkey, dataack, dsn;
+};
+
+#define DIS_MAX_MPTCP 20	/* kind-30 options in 40 bytes, with room */
+
+struct dis_mptcp {
+	uint8_t n;		/* options dissected, in order */
+	bool threw;		/* the last one was read past its end (or past
+				 * the captured bytes): tshark's TCP dissector
+				 * stops there, before its MPTCP analysis */
+	struct dis_mpopt opt[DIS_MAX_MPTCP];
+};
+
 struct dis_udp {
 	uint32_t have;
 	bool full;
@@ -68,6 +119,7 @@ struct dissection {
 	bool has_tcp, has_udp;
 	bool fragmented;	/* transport from a first fragment, cut short */
 	struct dis_tcp tcp;
+	struct dis_mptcp mptcp;	/* TCP's kind-30 options (n is 0 without) */
 	struct dis_udp udp;
 	int icmp_type, icmp_code;	/* -1 absent */
 	int icmp6_type, icmp6_code;

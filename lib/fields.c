@@ -17,6 +17,7 @@ enum {
 	NEED_DATA = 2,	/* data.*: payload tshark hands to no dissector;
 			 * for TCP the analysis says which segments tshark
 			 * hands on at all */
+	NEED_MPTCP = 4,	/* mptcp.*: the MPTCP analysis (frame_info.mv) */
 };
 
 /* What a formatter reads from, and the row it writes to. */
@@ -28,6 +29,7 @@ struct field_ctx {
 	const struct dis_tcp *tcp;	/* NULL: no TCP header */
 	const struct dis_udp *udp;	/* NULL: no UDP header */
 	const struct tcp_verdict *v;	/* NULL: no analysed segment */
+	const struct mptcp_verdict *mv;	/* NULL: no MPTCP analysis */
 };
 
 /*
@@ -583,6 +585,304 @@ put_icmpv6_code(const struct field_ctx *c)
 		put_u64(c, (uint64_t)c->d->icmp6_code);
 }
 
+/* tcp.options.mptcp.*: each value of every MPTCP option, in order */
+
+enum mpf {
+	MPF_SUBTYPE, MPF_VERSION, MPF_FLAGS, MPF_SENDKEY, MPF_RECVKEY,
+	MPF_RECVTOK, MPF_ADDRID, MPF_SENDRAND, MPF_RAWDSN, MPF_SSN, MPF_DLEN,
+	MPF_RAWACK, MPF_DSN8, MPF_ACK8, MPF_DATAFIN
+};
+
+/* One option's values of field f into out (a ',' before each). */
+static size_t
+mpopt_values(const struct dis_mpopt *x, enum mpf f, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t n = 0;
+
+	switch (f) {
+	case MPF_SUBTYPE:
+		if (x->has & MPO_SUBTYPE)
+			goto one;
+		break;
+	case MPF_VERSION:
+		if (x->has & MPO_VERSION)
+			goto one;
+		break;
+	case MPF_FLAGS:
+		if (x->has & MPO_FLAGS) {
+			out[n++] = ',';
+			out[n++] = '0';
+			out[n++] = 'x';
+			out[n++] = digits[x->flags >> 4];
+			out[n++] = digits[x->flags & 15];
+		}
+		break;
+	case MPF_SENDKEY:
+		if (x->has & MPO_SENDKEY)
+			goto one;
+		break;
+	case MPF_RECVKEY:
+		if (x->has & MPO_RECVKEY)
+			goto one;
+		break;
+	case MPF_RECVTOK:
+		if (x->has & MPO_RECVTOK)
+			goto one;
+		break;
+	case MPF_ADDRID:
+		if (x->has & MPO_ADDRID)
+			goto one;
+		for (uint8_t i = 0; i < x->naddr; i++) {
+			out[n++] = ',';
+			n += num_fmt_u64(x->p[3 + i], out + n);
+		}
+		break;
+	case MPF_SENDRAND:
+		if (x->has & MPO_SENDRAND)
+			goto one;
+		break;
+	case MPF_RAWDSN:
+		if (x->has & MPO_DSN)
+			goto one;
+		break;
+	case MPF_SSN:
+		if (x->has & MPO_SSN)
+			goto one;
+		break;
+	case MPF_DLEN:
+		if (x->has & MPO_DLEN)
+			goto one;
+		break;
+	case MPF_RAWACK:
+		if (x->has & MPO_DATAACK)
+			goto one;
+		break;
+	case MPF_DSN8:
+	case MPF_ACK8:
+	case MPF_DATAFIN:
+		if (x->has & MPO_DSSBITS)
+			goto one;
+		break;
+	}
+	return n;
+one:
+	out[n++] = ',';
+	switch (f) {
+	case MPF_SUBTYPE: return n + num_fmt_u64(x->subtype, out + n);
+	case MPF_VERSION: return n + num_fmt_u64(x->version, out + n);
+	case MPF_SENDKEY: return n + num_fmt_u64(x->sendkey, out + n);
+	case MPF_RECVKEY: return n + num_fmt_u64(x->recvkey, out + n);
+	case MPF_RECVTOK: return n + num_fmt_u64(x->recvtok, out + n);
+	case MPF_ADDRID: return n + num_fmt_u64(x->addrid, out + n);
+	case MPF_SENDRAND: return n + num_fmt_u64(x->sendrand, out + n);
+	case MPF_RAWDSN: return n + num_fmt_u64(x->dsn, out + n);
+	case MPF_SSN: return n + num_fmt_u64(x->ssn, out + n);
+	case MPF_DLEN: return n + num_fmt_u64(x->dlen, out + n);
+	case MPF_RAWACK: return n + num_fmt_u64(x->dataack, out + n);
+	case MPF_DSN8:
+		out[n++] = (x->flags & MPTCP_DSS_DSN8) ? '1' : '0';
+		return n;
+	case MPF_ACK8:
+		out[n++] = (x->flags & MPTCP_DSS_ACK8) ? '1' : '0';
+		return n;
+	case MPF_DATAFIN:
+		out[n++] = (x->flags & MPTCP_DSS_DATAFIN) ? '1' : '0';
+		return n;
+	case MPF_FLAGS:
+		break;
+	}
+	return n;
+}
+
+static void
+put_mpopt(const struct field_ctx *c, enum mpf f)
+{
+	/* at most 40 bytes of options: 160 address ids of 3 digits, or 13
+	 * options of 21 digits */
+	char s[DIS_MAX_MPTCP * 24 + 256];
+	size_t n = 0;
+
+	if (c->tcp == NULL)
+		return;
+	for (uint8_t i = 0; i < c->d->mptcp.n; i++)
+		n += mpopt_values(&c->d->mptcp.opt[i], f, s + n);
+	if (n > 0)
+		put_text(c, s + 1, n - 1);
+}
+
+static void
+put_mptcp_subtype(const struct field_ctx *c)
+{
+	put_mpopt(c, MPF_SUBTYPE);
+}
+
+static void
+put_mptcp_version(const struct field_ctx *c)
+{
+	put_mpopt(c, MPF_VERSION);
+}
+
+static void
+put_mptcp_flags(const struct field_ctx *c)
+{
+	put_mpopt(c, MPF_FLAGS);
+}
+
+static void
+put_mptcp_sendkey(const struct field_ctx *c)
+{
+	put_mpopt(c, MPF_SENDKEY);
+}
+
+static void
+put_mptcp_recvkey(const struct field_ctx *c)
+{
+	put_mpopt(c, MPF_RECVKEY);
+}
+
+static void
+put_mptcp_recvtok(const struct field_ctx *c)
+{
+	put_mpopt(c, MPF_RECVTOK);
+}
+
+static void
+put_mptcp_addrid(const struct field_ctx *c)
+{
+	put_mpopt(c, MPF_ADDRID);
+}
+
+static void
+put_mptcp_sendrand(const struct field_ctx *c)
+{
+	put_mpopt(c, MPF_SENDRAND);
+}
+
+static void
+put_mptcp_rawdataseqno(const struct field_ctx *c)
+{
+	put_mpopt(c, MPF_RAWDSN);
+}
+
+static void
+put_mptcp_subflowseqno(const struct field_ctx *c)
+{
+	put_mpopt(c, MPF_SSN);
+}
+
+static void
+put_mptcp_datalvllen(const struct field_ctx *c)
+{
+	put_mpopt(c, MPF_DLEN);
+}
+
+static void
+put_mptcp_rawdataack(const struct field_ctx *c)
+{
+	put_mpopt(c, MPF_RAWACK);
+}
+
+static void
+put_mptcp_dseqn8(const struct field_ctx *c)
+{
+	put_mpopt(c, MPF_DSN8);
+}
+
+static void
+put_mptcp_dataack8(const struct field_ctx *c)
+{
+	put_mpopt(c, MPF_ACK8);
+}
+
+static void
+put_mptcp_datafin(const struct field_ctx *c)
+{
+	put_mpopt(c, MPF_DATAFIN);
+}
+
+/* mptcp.*: what the MPTCP analysis says */
+
+/* n values, ','-joined, built in place */
+static void
+put_u64_list(const struct field_ctx *c, const uint64_t *v, size_t n)
+{
+	char num[20], *out;
+	size_t len = 0, k = 0;
+
+	if (n == 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		len += (i > 0) + num_fmt_u64(v[i], num);
+	out = at_field(c->w, len);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			out[k++] = ',';
+		k += num_fmt_u64(v[i], out + k);
+	}
+}
+
+static void
+put_mptcp_stream(const struct field_ctx *c)
+{
+	if (c->f->mv && c->f->mv->has_stream)
+		put_u64(c, c->f->mv->stream);
+}
+
+static void
+put_mptcp_expected_token(const struct field_ctx *c)
+{
+	uint64_t v[DIS_MAX_MPTCP];
+
+	if (c->f->mv == NULL)
+		return;
+	for (uint8_t i = 0; i < c->f->mv->nexp; i++)
+		v[i] = c->f->mv->exp_token[i];
+	put_u64_list(c, v, c->f->mv->nexp);
+}
+
+static void
+put_mptcp_expected_idsn(const struct field_ctx *c)
+{
+	if (c->f->mv)
+		put_u64_list(c, c->f->mv->exp_idsn, c->f->mv->nexp);
+}
+
+static void
+put_mptcp_dss_dsn(const struct field_ctx *c)
+{
+	if (c->f->mv)
+		put_u64_list(c, c->f->mv->dss_dsn, c->f->mv->ndss);
+}
+
+static void
+put_mptcp_dsn(const struct field_ctx *c)
+{
+	if (c->f->mv && c->f->mv->has_dsn)
+		put_u64(c, c->f->mv->dsn);
+}
+
+static void
+put_mptcp_rawdsn64(const struct field_ctx *c)
+{
+	if (c->f->mv && c->f->mv->has_rawdsn)
+		put_u64(c, c->f->mv->rawdsn64);
+}
+
+static void
+put_mptcp_ack(const struct field_ctx *c)
+{
+	if (c->f->mv)
+		put_u64_list(c, c->f->mv->ack, c->f->mv->nack);
+}
+
+static void
+put_mptcp_reinjection_of(const struct field_ctx *c)
+{
+	if (c->f->mv)
+		put_u64_list(c, c->f->mv->reinj, c->f->mv->nreinj);
+}
+
 /* data.* */
 
 /*
@@ -667,6 +967,34 @@ static const struct field {
 	{ "tcp.analysis.out_of_order", NEED_TCPA, put_tcp_out_of_order },
 	{ "tcp.analysis.duplicate_ack", NEED_TCPA, put_tcp_duplicate_ack },
 	{ "tcp.analysis.lost_segment", NEED_TCPA, put_tcp_lost_segment },
+	{ "tcp.options.mptcp.subtype", NEED_NONE, put_mptcp_subtype },
+	{ "tcp.options.mptcp.version", NEED_NONE, put_mptcp_version },
+	{ "tcp.options.mptcp.flags", NEED_NONE, put_mptcp_flags },
+	{ "tcp.options.mptcp.sendkey", NEED_NONE, put_mptcp_sendkey },
+	{ "tcp.options.mptcp.recvkey", NEED_NONE, put_mptcp_recvkey },
+	{ "tcp.options.mptcp.recvtok", NEED_NONE, put_mptcp_recvtok },
+	{ "tcp.options.mptcp.addrid", NEED_NONE, put_mptcp_addrid },
+	{ "tcp.options.mptcp.sendrand", NEED_NONE, put_mptcp_sendrand },
+	{ "tcp.options.mptcp.rawdataseqno", NEED_NONE,
+	    put_mptcp_rawdataseqno },
+	{ "tcp.options.mptcp.subflowseqno", NEED_NONE,
+	    put_mptcp_subflowseqno },
+	{ "tcp.options.mptcp.datalvllen", NEED_NONE, put_mptcp_datalvllen },
+	{ "tcp.options.mptcp.rawdataack", NEED_NONE, put_mptcp_rawdataack },
+	{ "tcp.options.mptcp.dseqn8.flag", NEED_NONE, put_mptcp_dseqn8 },
+	{ "tcp.options.mptcp.dataack8.flag", NEED_NONE, put_mptcp_dataack8 },
+	{ "tcp.options.mptcp.datafin.flag", NEED_NONE, put_mptcp_datafin },
+	{ "mptcp.stream", NEED_TCPA | NEED_MPTCP, put_mptcp_stream },
+	{ "mptcp.expected_token", NEED_TCPA | NEED_MPTCP,
+	    put_mptcp_expected_token },
+	{ "mptcp.expected_idsn", NEED_TCPA | NEED_MPTCP,
+	    put_mptcp_expected_idsn },
+	{ "mptcp.dss.dsn", NEED_TCPA | NEED_MPTCP, put_mptcp_dss_dsn },
+	{ "mptcp.dsn", NEED_TCPA | NEED_MPTCP, put_mptcp_dsn },
+	{ "mptcp.rawdsn64", NEED_TCPA | NEED_MPTCP, put_mptcp_rawdsn64 },
+	{ "mptcp.ack", NEED_TCPA | NEED_MPTCP, put_mptcp_ack },
+	{ "mptcp.reinjection_of", NEED_TCPA | NEED_MPTCP,
+	    put_mptcp_reinjection_of },
 	{ "udp.srcport", NEED_NONE, put_udp_srcport },
 	{ "udp.dstport", NEED_NONE, put_udp_dstport },
 	{ "udp.length", NEED_NONE, put_udp_length },
@@ -792,12 +1120,14 @@ tcp_seg_of(struct tcp_seg *s, const struct dissection *d,
 }
 
 void
-field_analyse(struct tcp_table *t, const struct dissection *d,
-    struct frame_info *fi, struct tcp_verdict *v)
+field_analyse(struct tcp_table *t, struct mptcp_table *m,
+    const struct dissection *d, struct frame_info *fi, struct tcp_verdict *v,
+    struct mptcp_verdict *mv)
 {
 	struct tcp_seg seg;
 
 	fi->v = NULL;
+	fi->mv = NULL;
 	fi->stream = -1;
 	if (!d->has_tcp)
 		return;
@@ -809,5 +1139,9 @@ field_analyse(struct tcp_table *t, const struct dissection *d,
 		tcp_seg_of(&seg, d, fi);
 		tcp_analyze(t, &seg, v);
 		fi->v = v;
+		if (m != NULL) {
+			mptcp_analyze(m, d, v, fi->number, mv);
+			fi->mv = mv;
+		}
 	}
 }

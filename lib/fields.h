@@ -16,6 +16,7 @@
 
 #include "atcsv.h"
 #include "dissect.h"
+#include "mptcp_analysis.h"
 #include "tcp_analysis.h"
 #include "nstime.h"
 
@@ -45,6 +46,7 @@ struct frame_info {
 	uint32_t len, caplen;
 	const struct dissection *d;
 	const struct tcp_verdict *v;	/* NULL: no analysed TCP segment */
+	const struct mptcp_verdict *mv;	/* NULL: no MPTCP analysis */
 	int64_t stream;		/* tcp.stream of an unanalysed header, or -1 */
 };
 
@@ -56,11 +58,13 @@ struct field_buf {
 /*
  * Runs the TCP analysis on frame fi's segment, if it has one, as tshark
  * does: sets fi->v = v (analysed) or fi->stream (a header tshark numbers but
- * does not analyse).  Every segment goes through it, shown or not, as with
- * tshark -Y.
+ * does not analyse); then, with m (not NULL), the MPTCP analysis of an
+ * analysed segment: fi->mv = mv.  Every segment goes through it, shown or
+ * not, as with tshark -Y.
  */
-void field_analyse(struct tcp_table *t, const struct dissection *d,
-    struct frame_info *fi, struct tcp_verdict *v);
+void field_analyse(struct tcp_table *t, struct mptcp_table *m,
+    const struct dissection *d, struct frame_info *fi, struct tcp_verdict *v,
+    struct mptcp_verdict *mv);
 
 /* Appends the values of the n fields `ids` of frame f to w's row. */
 void field_put(struct at_writer *w, struct field_buf *b, const int *ids,

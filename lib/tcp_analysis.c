@@ -77,6 +77,9 @@ struct seg {
 struct flow {
 	uint32_t base_seq;
 	bool base_set;
+	bool base_from_syn;	/* base_seq is this direction's SYN's seq */
+	int mp_ops;		/* its MPTCP connection's operations when this
+				 * direction last sent */
 	bool valid_bif;		/* bytes in flight can be trusted */
 	bool is_first_ack;	/* no pure ACK sent since the SYN */
 	int8_t win_scale;	/* shift; -1 unknown, -2 known not scaled */
@@ -130,6 +133,8 @@ struct tcp_table {
 	struct seg *pool;	/* all segments; free ones linked from free_seg */
 	uint32_t pool_cap, free_seg, live_segs;
 	uint32_t since_sweep;	/* segments since the last sweep */
+	int (*mptcp_ops)(void *, uint32_t);	/* tcp_table_set_mptcp */
+	void *mptcp_ctx;
 };
 
 /* What tshark's tcp_acked record for the current frame would hold. */
@@ -473,10 +478,12 @@ analyze_seq(struct tcp_table *t, struct conv *c, struct flow *fwd,
 	uint32_t seq = s->seq, ack = s->ack, seglen = s->len;
 	uint16_t flags = s->flags;
 	uint32_t window = s->win;
+	int mp_ops = t->mptcp_ops ? t->mptcp_ops(t->mptcp_ctx, c->stream) : -1;
 
 	if (!fwd->base_set) {
 		fwd->base_seq = (flags & TH_SYN) ? seq : seq - 1;
 		fwd->base_set = true;
+		fwd->base_from_syn = (flags & TH_SYN) != 0;
 	}
 	/* The other side's ISN comes from the first ACK seen, not the SYN's
 	 * ACK field (which need not be zero). */
@@ -536,10 +543,13 @@ analyze_seq(struct tcp_table *t, struct conv *c, struct flow *fwd,
 		goto finished_fwd;
 	}
 
-	/* duplicate ACK: nothing new but the same ACK and window again */
+	/* duplicate ACK: nothing new but the same ACK and window again;
+	 * not when MPTCP options new to its connection came since this
+	 * direction last sent (tshark 4.0's mp_operations) */
 	if (seglen == 0 && window && window == fwd->window &&
 	    seq == fwd->nextseq && ack == fwd->lastack &&
-	    (flags & (TH_SYN | TH_FIN | TH_RST)) == 0) {
+	    (flags & (TH_SYN | TH_FIN | TH_RST)) == 0 &&
+	    (mp_ops < 0 || mp_ops == fwd->mp_ops)) {
 		if (fwd->dupacknum == -1)
 			fwd->dupacknum = 1;
 		else
@@ -637,6 +647,8 @@ finished_retrans:;
 	fwd->window = window;
 	fwd->lastack = ack;
 	fwd->lastacktime = now;
+	if (mp_ops >= 0)
+		fwd->mp_ops = mp_ops;
 	fwd->lastsegmentflags = ta->flags;
 
 	ack_segments(t, rev, ack, now, ta);
@@ -708,6 +720,14 @@ sweep(struct tcp_table *t, int64_t now)
 	}
 }
 
+void
+tcp_table_set_mptcp(struct tcp_table *t, int (*ops)(void *, uint32_t),
+    void *ctx)
+{
+	t->mptcp_ops = ops;
+	t->mptcp_ctx = ctx;
+}
+
 uint32_t
 tcp_stream_lookup(struct tcp_table *t, const struct tcp_seg *s)
 {
@@ -756,6 +776,8 @@ tcp_analyze(struct tcp_table *t, const struct tcp_seg *s,
 
 	memset(v, 0, sizeof *v);
 	v->stream = c->stream;
+	v->dir = (uint8_t)dir;
+	v->base_from_syn = fwd->base_from_syn;
 	v->rel_seq = s->seq - fwd->base_seq;
 	v->has_ack = (s->flags & TH_ACK) != 0;
 	v->rel_ack = v->has_ack ? s->ack - rev->base_seq : s->ack;

@@ -50,6 +50,10 @@ struct tcp_seg {
 /* What tshark shows for that frame; -1 or 0 where it shows nothing. */
 struct tcp_verdict {
 	uint32_t stream;	/* tcp.stream */
+	uint8_t dir;		/* 0: from the endpoint that sent the stream's
+				 * first segment, 1: towards it */
+	bool base_from_syn;	/* the sender's relative numbers start at its
+				 * SYN (tshark's TCP_S_SAW_SYN/SYNACK) */
 	uint32_t rel_seq;	/* tcp.seq (relative) */
 	uint32_t rel_ack;	/* tcp.ack (relative); valid if has_ack */
 	bool has_ack;
@@ -78,6 +82,15 @@ struct tcp_table;
 
 struct tcp_table *tcp_table_new(void);
 void tcp_table_free(struct tcp_table *t);
+
+/*
+ * tshark 4.0 does not call an ACK a duplicate when its MPTCP connection
+ * has seen kinds of MPTCP option since the ACK's sender last sent: ops(ctx,
+ * stream) says which kinds tcp.stream's connection has seen (a bit mask),
+ * or -1 when the stream belongs to none.
+ */
+void tcp_table_set_mptcp(struct tcp_table *t, int (*ops)(void *, uint32_t),
+    void *ctx);
 
 /* Analyses one segment; fills *v. */
 void tcp_analyze(struct tcp_table *t, const struct tcp_seg *s,

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/tap.sh"
 FUZZ=$TOP/tests/fuzz
 
-for target in dissect capfile atcsv reasm; do
+for target in dissect capfile atcsv reasm mptcp; do
 	corpus=$FUZZ/corpus/$target
 	want=$(find "$corpus" -maxdepth 1 -type f ! -name '.*' | wc -l)
 	ok $([ "$want" -ge 4 ]; echo $?) "$target: corpus has seeds ($want files)"

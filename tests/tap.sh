@@ -100,12 +100,15 @@ pcap2csv_fields() {
 	"$TOOLS/pcapgen" empty - | "$BIN/pcap2csv" | tr '@' '\n'
 }
 
-# tshark_fields CAPTURE FIELD...: tshark's '@' rows of those fields, header first
+# tshark_fields CAPTURE FIELD...: tshark's '@' rows of those fields, header
+# first (with the MPTCP mapping analysis that pcap2csv's mptcp.* follow)
 tshark_fields() {
 	local cap=$1 args=() f
 	shift
 	for f in "$@"; do args+=(-e "$f"); done
-	tsh -r "$cap" -T fields -E header=y -E separator=@ "${args[@]}"
+	tsh -r "$cap" -T fields -E header=y -E separator=@ \
+	    -o mptcp.analyze_mappings:TRUE \
+	    -o mptcp.intersubflows_retransmission:TRUE "${args[@]}"
 }
 
 # tshark_rows CAPTURE: from tshark, the rows pcap2csv prints by default

@@ -37,7 +37,9 @@ done
 # frame.protocols rides along for -a.  (A field given twice to tshark is
 # printed only in its last column, so frame.number is not added: rows are
 # numbered by position, which is the frame number without a filter.)
-tshark -r "$cap" -T fields -E header=y -E separator=@ "${targs[@]}" \
+tshark -r "$cap" -T fields -E header=y -E separator=@ \
+    -o mptcp.analyze_mappings:TRUE -o mptcp.intersubflows_retransmission:TRUE \
+    "${targs[@]}" \
     -e frame.protocols >"$tmp/tshark" 2>/dev/null
 "$prog" -q "${pargs[@]}" "$cap" >"$tmp/ours" 2>"$tmp/err"
 rc=$?

@@ -24,6 +24,7 @@
 #include "atcsv.h"
 #include "dissect.h"
 #include "fields.h"
+#include "mptcp_analysis.h"
 #include "tcp_analysis.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -42,6 +43,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct field_buf fbuf;
 	struct dissection d;
 	struct tcp_verdict verdict;
+	struct mptcp_verdict mverdict;
+	struct mptcp_table *mptcp;
 	const int64_t start = INT64_C(1700000000) * 1000000000;
 	int64_t ns = start;
 	uint64_t number = 0;
@@ -58,6 +61,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    sizeof(link_types[0]))];
 	if ((tcp = tcp_table_new()) == NULL)
 		abort();
+	mptcp = mptcp_table_new();
+	tcp_table_set_mptcp(tcp, mptcp_stream_ops, mptcp);
 	memset(&fbuf, 0, sizeof(fbuf));
 	at_writer_init(&out, sink);
 	while (size - pos >= 4) {
@@ -92,7 +97,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fi.v = NULL;
 		fi.stream = -1;
 		dissect_frame(dlt, frame, caplen, wirelen, &d);
-		field_analyse(tcp, &d, &fi, &verdict);
+		field_analyse(tcp, mptcp, &d, &fi, &verdict, &mverdict);
 		field_put(&out, &fbuf, ids, (size_t)nfields, &fi);
 		if (at_end(&out) != 0)
 			abort();
@@ -101,5 +106,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	at_flush(&out);
 	at_writer_free(&out);
 	tcp_table_free(tcp);
+	mptcp_table_free(mptcp);
 	return 0;
 }

@@ -213,7 +213,85 @@ def atcsv():
     w("empty-header", "\n\n@\n@\n")
 
 
+def pcap_ip(path):
+    """the IP packets of a pcap file (Ethernet or Linux cooked v1, v2),
+    plain or gzip-compressed"""
+    import gzip
+    with open(path, "rb") as f:
+        b = f.read()
+    if b[:2] == b"\x1f\x8b":
+        b = gzip.decompress(b)
+    e = "<" if b[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    skip = {1: 14, 113: 16, 276: 20}[struct.unpack(e + "I", b[20:24])[0]]
+    at = 24
+    while at + 16 <= len(b):
+        incl = struct.unpack(e + "I", b[at + 8:at + 12])[0]
+        yield b[at + 16 + skip:at + 16 + incl]
+        at += 16 + incl
+
+
+def mptcp_input(frames):
+    """tests/fuzz/mptcp.c's records from IPv4/TCP packets: the
+    same flags, options and (up to 255) payload bytes, the sequence numbers
+    mapped onto the target's by their offsets from each direction's first"""
+    convs, nxt, off, out = {}, {}, {}, b""
+    for ip in frames:
+        if len(ip) < 40 or ip[0] >> 4 != 4 or ip[9] != 6:
+            continue
+        ihl = (ip[0] & 15) * 4
+        t = ip[ihl:]
+        ends = (ip[12:16], t[0:2]), (ip[16:20], t[2:4])
+        key = tuple(sorted(ends))
+        if key not in convs:
+            if len(convs) == 4:
+                continue
+            c = len(convs)
+            convs[key] = (c, ends[0])
+            nxt[c, 0] = 1000 + 7919 * c
+            nxt[c, 1] = (0xfffffe00 + 104729 * c) & 0xffffffff
+        c, first = convs[key]
+        d = 0 if ends[0] == first else 1
+        seq, ack = struct.unpack("!II", t[4:12])
+        hl = (t[12] >> 4) * 4
+        opts = t[20:hl]
+        plen = min(255, struct.unpack("!H", ip[2:4])[0] - ihl - hl)
+        off.setdefault((c, d), (nxt[c, d] - seq) & 0xffffffff)
+        off.setdefault((c, 1 - d), (nxt[c, 1 - d] - ack) & 0xffffffff)
+        want = (seq + off[c, d]) & 0xffffffff
+        sstep = ((want - nxt[c, d] + 0x8000) & 0xffff) - 0x8000
+        nxt[c, d] = (nxt[c, d] + sstep) & 0xffffffff
+        awant = (ack + off[c, 1 - d]) & 0xffffffff
+        astep = ((awant - nxt[c, 1 - d] + 0x8000) & 0xffff) - 0x8000
+        out += struct.pack("!BBhhBB", c | d << 2, t[13], sstep, astep,
+                           plen, len(opts)) + opts
+        nxt[c, d] = (nxt[c, d] + plen + (1 if t[13] & 3 else 0)) & 0xffffffff
+    return out
+
+
+def mptcp():
+    """seeds from the MPTCP test captures: tests/mptcp's kernel captures
+    (their first 120 frames) and hand-built ones (needs make tools)"""
+    import glob, subprocess
+    top = os.path.join(os.path.dirname(TOP), "..", "..")
+    m = os.path.join(top, "tests", "mptcp")
+    for g in sorted(glob.glob(os.path.join(m, "kernel-*-cli.pcap.gz"))):
+        fr = list(pcap_ip(g))[:120]
+        write("mptcp", os.path.basename(g)[:-8], mptcp_input(fr))
+    mk = os.path.join(top, "obj", "std", "tools", "mkmptcp")
+    if not os.access(mk, os.X_OK):
+        print("mkcorpus: no obj/std/tools/mkmptcp (make tools): "
+              "no hand-built mptcp seeds")
+        return
+    for scn in sorted(glob.glob(os.path.join(m, "*.scn"))):
+        out = "/tmp/mkcorpus-%d.pcap" % os.getpid()
+        with open(scn) as f:
+            subprocess.run([mk, "-w", out], stdin=f, check=True)
+        write("mptcp", os.path.basename(scn)[:-4], mptcp_input(pcap_ip(out)))
+        os.unlink(out)
+
+
 if __name__ == "__main__":
     dissect()
     reasm()
     atcsv()
+    mptcp()
