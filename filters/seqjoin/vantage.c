@@ -17,8 +17,13 @@
 
 #include "seqjoin.h"
 
-/* SYN-ACK to ACK (or SYN to SYN-ACK) this many times the other: decided */
-#define HANDSHAKE_RATIO	4
+/*
+ * SYN-ACK to ACK (or SYN to SYN-ACK) this many times the other, and at
+ * least HANDSHAKE_RTT_MIN: decided.  Below that the round trip is a host's
+ * scheduling jitter (two namespaces on one machine), not a path.
+ */
+#define HANDSHAKE_RATIO		4
+#define HANDSHAKE_RTT_MIN	(500 * NST_US)
 
 static const char *const ev_name[] = {
 	[EV_NONE] = "nothing",
@@ -37,9 +42,10 @@ vantage_handshake(struct seqjoin *sj, unsigned port, int64_t syn,
 
 	if (syn < 0 || synack < syn || ack < synack)
 		return;
-	if (answer * HANDSHAKE_RATIO < back)
+	if (answer * HANDSHAKE_RATIO < back && back >= HANDSHAKE_RTT_MIN)
 		h = HOST_SERVER;
-	else if (back * HANDSHAKE_RATIO < answer)
+	else if (back * HANDSHAKE_RATIO < answer &&
+	    answer >= HANDSHAKE_RTT_MIN)
 		h = HOST_CLIENT;
 	if (h == HOST_UNKNOWN)
 		return;
