@@ -727,20 +727,29 @@ void
 reasm_tick(struct reasm *r, int64_t now)
 {
 	if (r->state == REASM_PROBE && r->pr.nev > 0 &&
-	    now - r->pr.ev[0].t >= r->cfg.window_ns)
+	    now - r->pr.ev[0].t >= r->cfg.window_ns) {
 		probe_scan(r, now, 1);	/* waited long enough: decide */
+		return;		/* records go out at the next tick: a caller
+				 * attributing bytes catches up first */
+	}
 	if (r->state == REASM_SYNCED)
 		synced_tick(r, now, 0);
 }
 
 void
-reasm_finish(struct reasm *r)
+reasm_decide(struct reasm *r)
 {
 	if (r->state == REASM_PROBE) {
 		int64_t now = r->pr.nev > 0 ? r->pr.ev[r->pr.nev - 1].t : 0;
 
 		probe_scan(r, now, 1);
 	}
+}
+
+void
+reasm_finish(struct reasm *r)
+{
+	reasm_decide(r);
 	if (r->state == REASM_SYNCED)
 		synced_tick(r, 0, 1);
 }

@@ -134,6 +134,13 @@ void reasm_tick(struct reasm *r, int64_t now);
 /* End of input: decides, and outputs every record still held. */
 void reasm_finish(struct reasm *r);
 
+/*
+ * End of input, first step: decides where records start with what there is
+ * (as reasm_finish does) but outputs nothing yet, so that a caller that
+ * attributes bytes (reasm_base) can catch up before reasm_finish.
+ */
+void reasm_decide(struct reasm *r);
+
 enum reasm_state reasm_state(const struct reasm *r);
 
 /*

@@ -218,6 +218,13 @@ check def "$HP
 check def "$HR
 3290@0@ul@2@3200@3600@400@0.125000
 3290@0@dl@1@800@800@0@0.000000" -R
+# seqjoin on the same capture: the downlink's two records, whose stream has
+# no end record, so that their start is decided only at the end of input
+# (seqjoin once output them before the subflow's events were in: none)
+"$BIN/pcap2csv" "$TMP/def.pcap" | "$BIN/seqjoin" >"$TMP/def.join" 2>"$TMP/def.err"
+is "$(awk -F@ '$1 == "dl" { print $3 "@" $5 }' "$TMP/def.join" | tr '\n' ' ')" \
+    "0@1796190000.027000000 1@1796190000.051000000 " \
+    "seqjoin: a stream decided at the end of input keeps its records (dl 0 and 1 on 3290.0)"
 
 # --- 8-byte DSNs whose low 32 bits wrap ----------------------------------
 # The client's IDSN is 2^32 - 766 modulo 2^32: the wrap falls in r1.  A

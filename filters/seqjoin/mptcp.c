@@ -1263,9 +1263,13 @@ mp_sweep(struct mp_reader *m, int eof)
 
 			if (md->r == NULL)
 				continue;
-			if (eof)
+			if (eof) {
+				/* the start first, so the subflows' kept
+				 * events are in before the records go out */
+				reasm_decide(md->r);
+				check_base(md);
 				reasm_finish(md->r);
-			else
+			} else
 				reasm_tick(md->r, sj->now);
 			check_base(md);
 			prune(md);
@@ -1288,8 +1292,11 @@ mp_sweep(struct mp_reader *m, int eof)
 		/* its subflows are gone and it holds nothing: it is over */
 		if (c->attached == 0 && (eof || held == 0)) {
 			for (int d = 0; d < 2; d++)
-				if (c->d[d].r != NULL)
+				if (c->d[d].r != NULL) {
+					reasm_decide(c->d[d].r);
+					check_base(&c->d[d]);
 					reasm_finish(c->d[d].r);
+				}
 			conn_free(m, c);
 		}
 	}
