@@ -724,14 +724,17 @@ reasm_close(struct reasm *r, int64_t now)
 }
 
 void
-reasm_tick(struct reasm *r, int64_t now)
+reasm_tick_decide(struct reasm *r, int64_t now)
 {
 	if (r->state == REASM_PROBE && r->pr.nev > 0 &&
-	    now - r->pr.ev[0].t >= r->cfg.window_ns) {
+	    now - r->pr.ev[0].t >= r->cfg.window_ns)
 		probe_scan(r, now, 1);	/* waited long enough: decide */
-		return;		/* records go out at the next tick: a caller
-				 * attributing bytes catches up first */
-	}
+}
+
+void
+reasm_tick(struct reasm *r, int64_t now)
+{
+	reasm_tick_decide(r, now);
 	if (r->state == REASM_SYNCED)
 		synced_tick(r, now, 0);
 }

@@ -130,6 +130,9 @@ void reasm_close(struct reasm *r, int64_t now);
 
 /* Outputs every record whose holding time is over at `now`. */
 void reasm_tick(struct reasm *r, int64_t now);
+/* Its first step alone: where records start, decided once the window has
+ * passed (see reasm_decide). */
+void reasm_tick_decide(struct reasm *r, int64_t now);
 
 /* End of input: decides, and outputs every record still held. */
 void reasm_finish(struct reasm *r);

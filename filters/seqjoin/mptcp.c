@@ -1269,8 +1269,11 @@ mp_sweep(struct mp_reader *m, int eof)
 				reasm_decide(md->r);
 				check_base(md);
 				reasm_finish(md->r);
-			} else
+			} else {
+				reasm_tick_decide(md->r, sj->now);
+				check_base(md);
 				reasm_tick(md->r, sj->now);
+			}
 			check_base(md);
 			prune(md);
 			held += reasm_held(md->r);
