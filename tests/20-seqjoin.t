@@ -91,6 +91,14 @@ dl@sender@1@1795548536991@1795548537.020000000@10.000@29.000@0
 dl@sender@2@1795548536992@1795548537.020000000@40.000@28.000@1
 dl@sender@3@1795548536993@1795548537.020000000@40.000@27.000@1
 dl@sender@4@1795548536994@1795548537.070000000@10.000@76.000@1" ""
+# --at beats the handshake (a stated fact over a guess): the same capture
+# said to be the client's is the downlink's receiver (no rtt there), and the
+# disagreement is said
+"$S" -s 20 --at client <"$TMP/rows" >"$TMP/out" 2>"$TMP/err"
+is "$?:$(awk -F@ 'NR > 1 { print $1 "@" $2 "@" $6 }' "$TMP/out" | sort | uniq -c | sed 's/^ *//')" \
+	"0:5 dl@receiver@" "--at client over a handshake that says server: the downlink at its receiver, no rtt"
+is "$(cat "$TMP/err")" "seqjoin: 1 flows' handshake or TTL disagree with --at client (--at kept)" \
+	"--at client over a handshake that says server: the disagreement said"
 
 # An uplink and a downlink whose records share sequence numbers: different
 # records, never joined (a line each, the other direction's columns

@@ -71,7 +71,12 @@ for mode in tcp udp; do
 	step=$(clock_step "$mark0" "$mark1")
 	[ "$step" = steady ] || mark1="9e18 0"	# a stepped clock bounds nothing
 	is "$(join_cmp "$TMP/$mode.capjoin" "$TMP/$mode.rowjoin" "$mark1")" "" \
-		"$mode: the capture's records are udrecv's, path by path, read after they were captured"
+		"$mode: the capture's records are udrecv's, path by path, read after they were captured" ||
+		diag "seqjoin on the capture: $(cat "$TMP/$mode.capjoin.err")" \
+		    "udsend: $(cat "$TMP/$mode.send.err")" "udrecv: $(cat "$TMP/$mode.recv.err")" \
+		    "the capture's first frames: $("$BIN/pcap2csv" -e frame.time_epoch -e ip.src \
+		    -e tcp.srcport -e udp.srcport -e tcp.dstport -e udp.dstport -e tcp.flags -e tcp.seq \
+		    -e tcp.len -e udp.length "$TMP/$mode.pcap" 2>&1 | head -40)"
 	got=$(awk -F@ -v p=$((base + 2)) '$1 == p' "$TMP/$mode.recv" | wc -l)
 	if [ $mode = udp ]; then
 		[ "$got" -lt $M ]; ok $? "udp: the lossy path lost records ($((M - got)))"

@@ -31,8 +31,8 @@ static const char options[] =
     "               MPTCP subflows (3290.0,3290.2)\n"
     "  -S PORTS     server ports, where the guess (SYN, lower port) fails\n"
     "  -W SECONDS   longest a record waits for its copies (60)\n"
-    "  --at HOST    where the capture was taken, client or server, where\n"
-    "               neither handshake nor TTL tells\n";
+    "  --at HOST    where the capture was taken, client or server (beats\n"
+    "               what the handshake and TTL suggest)\n";
 
 int
 get_time(const struct at_reader *r, int col, int64_t *ns)

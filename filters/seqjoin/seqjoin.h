@@ -66,7 +66,8 @@ struct mp_extra {
 };
 
 /* Evidence of where the capture was taken, for a direction's flows. */
-enum evidence { EV_NONE, EV_UDRECV, EV_HANDSHAKE, EV_TTL, EV_OPTION };
+/* in order of trust: what the user says beats what a capture suggests */
+enum evidence { EV_NONE, EV_UDRECV, EV_OPTION, EV_HANDSHAKE, EV_TTL };
 
 struct counts {
 	uint64_t rows_other, rows_multi, rows_trunc, rows_backwards;
@@ -76,7 +77,7 @@ struct counts {
 	uint64_t rec_unplaced, rec_filtered, rows_filtered;
 	uint64_t udp_connect, udp_nohdr, udp_norec;
 	uint64_t udp_trailing;
-	uint64_t vantage_conflicts, ttl_mixed;
+	uint64_t vantage_conflicts, ttl_mixed, at_disputed;
 };
 
 /*

@@ -617,6 +617,11 @@ def vantage(cap, args):
         if not mine:
             continue
         sender = 'client' if direction == 'ul' else 'server'
+        if args.at:
+            # what the user says beats what the capture suggests
+            cap.at[direction] = 'sender' if args.at == sender else 'receiver'
+            cap.at_why[direction] = '--at %s' % args.at
+            continue
         hosts = set()
         for p in mine:
             hosts.update(cap.handshakes.get(p.port, []))
@@ -634,9 +639,6 @@ def vantage(cap, args):
             at, why = 'sender', why + 'TTL %s' % sorted(ttls)
         elif ttls and not ttls & set(INITIAL_TTL):
             at, why = 'receiver', why + 'TTL %s' % sorted(ttls)
-        elif args.at:
-            at = 'sender' if args.at == sender else 'receiver'
-            why += '--at %s (TTL %s)' % (args.at, sorted(ttls))
         else:
             at, why = 'unknown', why + 'TTL %s' % sorted(ttls)
         cap.at[direction], cap.at_why[direction] = at, why
