@@ -346,29 +346,6 @@ seen_twice(struct state *st, const struct at_reader *r, const struct cols *c)
 	return seen_add(&st->seen, h);
 }
 
-/* The first of a list of numbers ("2,3"): 0 and *v, 1 empty, -1 bad. */
-static int
-first_num(const struct at_reader *r, int col, uint64_t max, uint64_t *v)
-{
-	const char *s = at_get(r, col), *comma = strchr(s, ',');
-	char buf[24];
-
-	if (*s == '\0')
-		return 1;
-	if (comma != NULL) {
-		if ((size_t)(comma - s) >= sizeof(buf))
-			goto bad;
-		snprintf(buf, sizeof(buf), "%.*s", (int)(comma - s), s);
-		s = buf;
-	}
-	if (num_u64(s, max, v) == NUM_OK)
-		return 0;
-bad:
-	at_warn(r, "%s: '%s' is not a number", at_colname(r, (size_t)col),
-	    at_get(r, col));
-	return -1;
-}
-
 /*
  * The MPTCP connection of mptcp.stream `key`, made on its first subflow
  * (whose server port names them all); NULL when it has MP_SUBS_MAX
@@ -417,22 +394,23 @@ mp_row(struct state *st, const struct at_reader *r, const struct cols *c,
 	int rc;
 
 	if ((flags & TH_SYN) &&
-	    (rc = first_num(r, c->mp_subtype, 15, &v)) <= 0) {
+	    (rc = at_get_first_u64(r, c->mp_subtype, 15, &v)) != 0) {
 		if (rc < 0)
 			return -1;
 		if (v == 0)
 			conn->sub = 0;
 		else if (v == 1 && !(flags & TH_ACK)) {
-			if ((rc = first_num(r, c->mp_addrid, MP_ID_MAX,
+			if ((rc = at_get_first_u64(r, c->mp_addrid, MP_ID_MAX,
 			    &v)) < 0)
 				return -1;
-			if (rc == 0)
+			if (rc > 0)
 				conn->sub = (int)v;
 		}
 	}
 	if (conn->mp == NULL && !conn->refused) {
-		if ((rc = first_num(r, c->mp_stream, UINT32_MAX, &v)) != 0)
-			return rc < 0 ? -1 : 0;	/* not (yet) MPTCP */
+		if ((rc = at_get_first_u64(r, c->mp_stream, UINT32_MAX,
+		    &v)) <= 0)
+			return rc;	/* -1, or 0: not (yet) MPTCP */
 		if ((conn->mp = mp_link(st, at_get(r, c->mp_stream),
 		    conn->server_port)) == NULL) {
 			conn->refused = 1;
@@ -448,7 +426,7 @@ mp_row(struct state *st, const struct at_reader *r, const struct cols *c,
 	if (st->labels != NULL && labels_find(st->labels,
 	    conn->mp->server_port, conn->sub) < 0)
 		return 0;	/* counted with its frames */
-	if ((rc = first_num(r, c->mp_dsn, UINT64_MAX, &dsn)) != 0) {
+	if ((rc = at_get_first_u64(r, c->mp_dsn, UINT64_MAX, &dsn)) <= 0) {
 		if (rc < 0)
 			return -1;
 		/* no mapping covers it, or its handshake was not captured */

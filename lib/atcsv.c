@@ -709,6 +709,27 @@ at_get_u64(const struct at_reader *r, int col, uint64_t *out)
 }
 
 int
+at_get_first_u64(const struct at_reader *r, int col, uint64_t max,
+    uint64_t *out)
+{
+	const char *s = at_get(r, col), *comma = strchr(s, ',');
+	char buf[24];
+
+	if (*s == '\0')
+		return 0;
+	if (comma != NULL) {
+		if ((size_t)(comma - s) >= sizeof(buf))
+			return bad_number(r, col, "a number");
+		memcpy(buf, s, (size_t)(comma - s));
+		buf[comma - s] = '\0';
+		s = buf;
+	}
+	if (num_u64(s, max, out) != NUM_OK)
+		return bad_number(r, col, "a number");
+	return 1;
+}
+
+int
 at_get_hex(const struct at_reader *r, int col, uint64_t *out)
 {
 	const char *s = at_get(r, col);

@@ -78,6 +78,12 @@ int at_get_double(const struct at_reader *r, int col, double *out);
 int at_get_u64(const struct at_reader *r, int col, uint64_t *out);
 int at_get_i64(const struct at_reader *r, int col, int64_t *out);
 int at_get_hex(const struct at_reader *r, int col, uint64_t *out);
+/*
+ * The first of a field's comma-separated numbers ("2,3", as tshark prints
+ * an option that occurs twice), at most max; the same returns.
+ */
+int at_get_first_u64(const struct at_reader *r, int col, uint64_t max,
+    uint64_t *out);
 
 /*
  * The same at the header line of the file that gave the columns, followed

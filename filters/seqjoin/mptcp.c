@@ -50,6 +50,8 @@
  * past a 2^32 boundary of the DSNs (its bugs (b) and (e)), never the low
  * ones, and a window is far below 2^31 bytes.
  */
+#include <sys/queue.h>
+
 #include <err.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -172,7 +174,7 @@ struct mp_dir {
 struct mp_conn {
 	struct mp_reader *m;
 	struct rowconn *entry;
-	struct mp_conn *prev, *next;
+	TAILQ_ENTRY(mp_conn) link;
 	unsigned server;
 	struct mp_sub **subs;
 	size_t nsub, subcap;
@@ -192,7 +194,7 @@ struct mp_reader {
 	struct seqjoin *sj;
 	int col[M_NCOL];
 	struct rowconn_table *table;
-	struct mp_conn *conns, *tail;
+	TAILQ_HEAD(, mp_conn) conns;	/* in the order they began */
 	int unknown_ids;	/* subflows named PORT.xN so far */
 	struct mp_owner *scratch;	/* claim()'s */
 	size_t scratchcap;
@@ -229,6 +231,7 @@ mp_reader_new(struct seqjoin *sj, const struct at_reader *r, int *err)
 	for (int i = 0; i < M_NCOL; i++)
 		m->col[i] = at_col(r, mnames[i]);
 	m->table = rowconn_table_new();
+	TAILQ_INIT(&m->conns);
 	return m;
 }
 
@@ -247,14 +250,7 @@ conn_free(struct mp_reader *m, struct mp_conn *c)
 {
 	if (c->entry != NULL)
 		rowconn_remove(m->table, c->entry);
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		m->conns = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
-	else
-		m->tail = c->prev;
+	TAILQ_REMOVE(&m->conns, c, link);
 	for (int d = 0; d < 2; d++) {
 		struct mp_dir *md = &c->d[d];
 
@@ -281,8 +277,8 @@ mp_reader_free(struct mp_reader *m)
 {
 	if (m == NULL)
 		return;
-	while (m->conns != NULL)
-		conn_free(m, m->conns);
+	while (!TAILQ_EMPTY(&m->conns))
+		conn_free(m, TAILQ_FIRST(&m->conns));
 	rowconn_table_free(m->table, NULL);
 	free(m->scratch);
 	free(m);
@@ -1031,12 +1027,7 @@ sub_link(struct mp_reader *m, struct mp_sub *s, const char *key,
 			c->d[d].dir = (enum dir)d;
 			c->d[d].hole = c->d[d].refill_ns = -1;
 		}
-		c->prev = m->tail;
-		if (m->tail != NULL)
-			m->tail->next = c;
-		else
-			m->conns = c;
-		m->tail = c;
+		TAILQ_INSERT_TAIL(&m->conns, c, link);
 	}
 	if (c->nsub == c->subcap) {
 		size_t old = c->subcap;
@@ -1067,29 +1058,6 @@ sub_link(struct mp_reader *m, struct mp_sub *s, const char *key,
 	return true;
 }
 
-/* The first of a list of numbers ("2,3"): 0 and *v, 1 empty, -1 bad. */
-static int
-first_num(const struct at_reader *r, int col, uint64_t max, uint64_t *v)
-{
-	const char *s = at_get(r, col), *comma = strchr(s, ',');
-	char buf[24];
-
-	if (*s == '\0')
-		return 1;
-	if (comma != NULL) {
-		if ((size_t)(comma - s) >= sizeof(buf))
-			goto bad;
-		snprintf(buf, sizeof(buf), "%.*s", (int)(comma - s), s);
-		s = buf;
-	}
-	if (num_u64(s, max, v) == NUM_OK)
-		return 0;
-bad:
-	at_warn(r, "%s: '%s' is not a number", at_colname(r, (size_t)col),
-	    at_get(r, col));
-	return -1;
-}
-
 /* The handshake options: which subflow this is, and its address id. */
 static int
 options(struct mp_reader *m, const struct at_reader *r, struct mp_sub *s,
@@ -1100,17 +1068,17 @@ options(struct mp_reader *m, const struct at_reader *r, struct mp_sub *s,
 
 	if (!(flags & TH_SYN))
 		return 0;
-	if ((rc = first_num(r, m->col[M_SUBTYPE], 15, &subtype)) != 0)
-		return rc < 0 ? -1 : 0;
+	if ((rc = at_get_first_u64(r, m->col[M_SUBTYPE], 15, &subtype)) <= 0)
+		return rc;
 	if (subtype == 0) {
 		/* MP_CAPABLE: the initial subflow, address id 0 */
 		s->initial = s->handshake = true;
 		s->id = 0;
 	} else if (subtype == 1 && !(flags & TH_ACK)) {
 		/* MP_JOIN SYN: the joining side's (the client's) id */
-		if ((rc = first_num(r, m->col[M_ADDRID], 255, &id)) < 0)
+		if ((rc = at_get_first_u64(r, m->col[M_ADDRID], 255, &id)) < 0)
 			return -1;
-		if (rc == 0)
+		if (rc > 0)
 			s->id = (int)id;
 		s->handshake = true;
 	}
@@ -1122,11 +1090,11 @@ static int
 low32(const struct at_reader *r, int col, uint32_t *v)
 {
 	uint64_t x;
-	int rc = first_num(r, col, UINT64_MAX, &x);
+	int rc = at_get_first_u64(r, col, UINT64_MAX, &x);
 
-	if (rc == 0)
+	if (rc > 0)
 		*v = (uint32_t)x;
-	return rc < 0 ? -1 : rc == 0;
+	return rc;
 }
 
 static int
@@ -1219,12 +1187,11 @@ mp_row(struct mp_reader *m, const struct at_reader *r, struct mp_sub **link,
 	}
 	if (s->c == NULL) {
 		uint64_t stream;
-		int rc = first_num(r, m->col[M_STREAM], UINT32_MAX, &stream);
+		int rc = at_get_first_u64(r, m->col[M_STREAM], UINT32_MAX,
+		    &stream);
 
-		if (rc < 0)
-			return -1;
-		if (rc > 0)
-			return 0;	/* not (yet) of an MPTCP connection */
+		if (rc <= 0)
+			return rc;	/* -1, or 0: not (yet) MPTCP */
 		key = at_get(r, m->col[M_STREAM]);
 		if (!sub_link(m, s, key, g->server))
 			return 0;
@@ -1252,10 +1219,11 @@ mp_sweep(struct mp_reader *m, int eof)
 {
 	struct seqjoin *sj = m->sj;
 
-	for (struct mp_conn *c = m->conns, *next; c != NULL; c = next) {
+	for (struct mp_conn *c = TAILQ_FIRST(&m->conns), *next; c != NULL;
+	    c = next) {
 		size_t held = 0;
 
-		next = c->next;
+		next = TAILQ_NEXT(c, link);
 		for (int d = 0; d < 2; d++) {
 			struct mp_dir *md = &c->d[d];
 			int64_t f;

@@ -5,6 +5,8 @@
  * at 64-bit stream offsets and cut into records.  A connection whose rows
  * carry MPTCP options is a subflow: its rows go to mptcp.c.
  */
+#include <sys/queue.h>
+
 #include <err.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +34,7 @@ struct half {
 
 struct tcp_conn {
 	struct rowconn *entry;
-	struct tcp_conn *prev, *next;
+	TAILQ_ENTRY(tcp_conn) link;
 	unsigned port[2];	/* source port of half 0, 1 */
 	unsigned server;
 	bool ignored;		/* not a path (-p, -L) */
@@ -61,7 +63,7 @@ struct tcp_reader {
 	struct rowconn_cols conncols;
 	struct rowconn_key key;
 	struct rowconn_table *table;
-	struct tcp_conn *conns, *tail;	/* in the order they began */
+	TAILQ_HEAD(, tcp_conn) conns;	/* in the order they began */
 	uint8_t *bytes;		/* a payload, decoded */
 	size_t bytecap;
 	struct mp_reader *mp;	/* rows with MPTCP columns, else NULL */
@@ -104,6 +106,7 @@ tcp_reader_new(struct seqjoin *sj, struct at_reader *r)
 	t->hlim_col = at_col(r, "ipv6.hlim");
 	rowconn_cols_find(&t->conncols, r);
 	t->table = rowconn_table_new();
+	TAILQ_INIT(&t->conns);
 	return t;
 }
 
@@ -112,14 +115,7 @@ conn_free(struct tcp_reader *t, struct tcp_conn *c)
 {
 	if (c->entry != NULL)
 		rowconn_remove(t->table, c->entry);
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		t->conns = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
-	else
-		t->tail = c->prev;
+	TAILQ_REMOVE(&t->conns, c, link);
 	reasm_free(c->half[0].r);
 	reasm_free(c->half[1].r);
 	if (c->mp != NULL)
@@ -132,8 +128,8 @@ tcp_reader_free(struct tcp_reader *t)
 {
 	if (t == NULL)
 		return;
-	while (t->conns != NULL)
-		conn_free(t, t->conns);
+	while (!TAILQ_EMPTY(&t->conns))
+		conn_free(t, TAILQ_FIRST(&t->conns));
 	rowconn_table_free(t->table, NULL);
 	rowconn_key_free(&t->key);
 	mp_reader_free(t->mp);
@@ -203,12 +199,7 @@ conn_new(struct tcp_reader *t, struct rowconn *entry, unsigned sport,
 		    c->port[!d]) ? DIR_UL : DIR_DL;
 	}
 	/* at the tail: the end of input finishes them in capture order */
-	c->prev = t->tail;
-	if (t->tail != NULL)
-		t->tail->next = c;
-	else
-		t->conns = c;
-	t->tail = c;
+	TAILQ_INSERT_TAIL(&t->conns, c, link);
 	return c;
 }
 
@@ -470,10 +461,11 @@ tcp_sweep(struct tcp_reader *t, int eof)
 {
 	struct seqjoin *sj = t->sj;
 
-	for (struct tcp_conn *c = t->conns, *next; c != NULL; c = next) {
+	for (struct tcp_conn *c = TAILQ_FIRST(&t->conns), *next; c != NULL;
+	    c = next) {
 		int gone = 1, held = 0;
 
-		next = c->next;
+		next = TAILQ_NEXT(c, link);
 		for (int d = 0; d < 2; d++) {
 			struct half *h = &c->half[d];
 			struct path *p;
