@@ -65,10 +65,7 @@ join_add_col(struct join *j)
 {
 	struct col *c;
 
-	if (j->ncols == j->colcap) {
-		j->colcap = j->colcap ? j->colcap * 2 : 8;
-		j->cols = ereallocarray(j->cols, j->colcap, sizeof(*j->cols));
-	}
+	j->cols = egrow(j->cols, j->ncols, &j->colcap, 8, sizeof(*j->cols));
 	c = &j->cols[j->ncols];
 	memset(c, 0, sizeof(*c));
 	c->frontier = -1;

@@ -60,11 +60,7 @@ add(struct labels *l, const char *file, size_t line, const char *port,
 		    dot ? "subflow" : "port", port);
 		return -1;
 	}
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		l->v = ereallocarray(l->v, cap, sizeof(*l->v));
-		l->cap = cap;
-	}
+	l->v = egrow(l->v, l->n, &l->cap, 16, sizeof(*l->v));
 	l->v[l->n].port = (unsigned)p;
 	l->v[l->n].sub = dot ? (int)id : -1;
 	l->v[l->n].name = estrdup(name);

@@ -276,11 +276,8 @@ sconv_of(struct mptcp_table *t, uint32_t stream, bool create)
 		return NULL;
 	if (t->nsconvs == UINT32_MAX / 2)
 		return NULL;	/* subflow records are numbered * 2 + side */
-	if (t->nsconvs == t->sconvcap) {
-		t->sconvcap = t->sconvcap ? t->sconvcap * 2 : 16;
-		t->sconvs = ereallocarray(t->sconvs, t->sconvcap,
-		    sizeof(*t->sconvs));
-	}
+	t->sconvs = egrow(t->sconvs, t->nsconvs, &t->sconvcap, 16,
+	    sizeof(*t->sconvs));
 	i = (uint32_t)t->nsconvs++;
 	memset(&t->sconvs[i], 0, sizeof(t->sconvs[i]));
 	u32map_put(&t->streams, stream, i);
@@ -303,11 +300,8 @@ conn_alloc(struct mptcp_table *t, struct sconv *sc, struct sflow *fwd,
 {
 	struct conn *c = ecalloc(1, sizeof(*c));
 
-	if (t->nconns == t->conncap) {
-		t->conncap = t->conncap ? t->conncap * 2 : 16;
-		t->conns = ereallocarray(t->conns, t->conncap,
-		    sizeof(*t->conns));
-	}
+	t->conns = egrow(t->conns, t->nconns, &t->conncap, 16,
+	    sizeof(*t->conns));
 	c->stream = (uint32_t)t->nconns;
 	t->conns[t->nconns++] = c;
 	sc->conn = c;
@@ -436,10 +430,7 @@ add_mapping(struct mptcp_table *t, struct sflow *f, uint16_t len,
 	}
 	if (f->nm >= f->sweep_at)
 		mappings_sweep(f);
-	if (f->nm == f->mcap) {
-		f->mcap = f->mcap ? f->mcap * 2 : 16;
-		f->m = ereallocarray(f->m, f->mcap, sizeof(*f->m));
-	}
+	f->m = egrow(f->m, f->nm, &f->mcap, 16, sizeof(*f->m));
 	LOWER_BOUND(f->m, f->nm, ssn, true, at);
 	memmove(f->m + at + 1, f->m + at, (f->nm - at) * sizeof(*f->m));
 	f->m[at] = (struct mapping){ .low = ssn, .high = ssn + len - 1u,
@@ -534,11 +525,8 @@ add_range(struct mptcp_table *t, struct meta *me, uint32_t fid,
 
 		if (r->flow == fid || r->high < low || r->frame >= frame)
 			continue;
-		if (n == t->reinjcap) {
-			t->reinjcap = t->reinjcap ? t->reinjcap * 2 : 16;
-			t->reinj = ereallocarray(t->reinj, t->reinjcap,
-			    sizeof(*t->reinj));
-		}
+		t->reinj = egrow(t->reinj, n, &t->reinjcap, 16,
+		    sizeof(*t->reinj));
 		t->reinj[n++] = r->frame;
 	}
 	if (n > 1)
@@ -548,10 +536,7 @@ add_range(struct mptcp_table *t, struct meta *me, uint32_t fid,
 
 	if (me->nr >= me->sweep_at)
 		ranges_sweep(t, me);
-	if (me->nr == me->rcap) {
-		me->rcap = me->rcap ? me->rcap * 2 : 16;
-		me->r = ereallocarray(me->r, me->rcap, sizeof(*me->r));
-	}
+	me->r = egrow(me->r, me->nr, &me->rcap, 16, sizeof(*me->r));
 	LOWER_BOUND(me->r, me->nr, low, true, at);
 	memmove(me->r + at + 1, me->r + at, (me->nr - at) * sizeof(*me->r));
 	me->r[at] = (struct range){ .low = low, .high = high, .frame = frame,

@@ -223,10 +223,7 @@ header_done(struct reasm *r, int64_t i, struct slot *s)
 static void
 wait_add(struct reasm *r, int64_t i)
 {
-	if (r->nwait == r->waitcap) {
-		r->waitcap = r->waitcap ? r->waitcap * 2 : 16;
-		r->wait = ereallocarray(r->wait, r->waitcap, sizeof(*r->wait));
-	}
+	r->wait = egrow(r->wait, r->nwait, &r->waitcap, 16, sizeof(*r->wait));
 	r->wait[r->nwait++] = i;
 }
 
@@ -560,10 +557,7 @@ probe_event(struct reasm *r)
 {
 	struct probe *p = &r->pr;
 
-	if (p->nev == p->evcap) {
-		p->evcap = p->evcap ? p->evcap * 2 : 64;
-		p->ev = ereallocarray(p->ev, p->evcap, sizeof(*p->ev));
-	}
+	p->ev = egrow(p->ev, p->nev, &p->evcap, 64, sizeof(*p->ev));
 	memset(&p->ev[p->nev], 0, sizeof(p->ev[0]));
 	return &p->ev[p->nev++];
 }

@@ -16,12 +16,7 @@ static const char *const field_names[ST_NFIELDS] = {
 void
 st_vec_push(struct st_vec *vec, double x)
 {
-	if (vec->n == vec->cap) {
-		size_t cap = vec->cap ? vec->cap * 2 : 64;
-
-		vec->v = ereallocarray(vec->v, cap, sizeof(*vec->v));
-		vec->cap = cap;
-	}
+	vec->v = egrow(vec->v, vec->n, &vec->cap, 64, sizeof(*vec->v));
 	vec->v[vec->n++] = x;
 }
 
@@ -35,12 +30,7 @@ st_vec_free(struct st_vec *vec)
 void
 st_u64vec_push(struct st_u64vec *vec, uint64_t x)
 {
-	if (vec->n == vec->cap) {
-		size_t cap = vec->cap ? vec->cap * 2 : 64;
-
-		vec->v = ereallocarray(vec->v, cap, sizeof(*vec->v));
-		vec->cap = cap;
-	}
+	vec->v = egrow(vec->v, vec->n, &vec->cap, 64, sizeof(*vec->v));
 	vec->v[vec->n++] = x;
 }
 

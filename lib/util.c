@@ -39,6 +39,16 @@ ereallocarray(void *p, size_t n, size_t size)
 	return checked(reallocarray(p, n ? n : 1, size ? size : 1));
 }
 
+void *
+egrow(void *p, size_t n, size_t *cap, size_t first, size_t size)
+{
+	if (n < *cap)
+		return p;
+	p = ereallocarray(p, *cap ? *cap * 2 : first, size);
+	*cap = *cap ? *cap * 2 : first;
+	return p;
+}
+
 char *
 estrdup(const char *s)
 {

@@ -21,6 +21,11 @@
 void *emalloc(size_t n);
 void *ecalloc(size_t n, size_t size);
 void *ereallocarray(void *p, size_t n, size_t size);
+/*
+ * An array p of *cap elements of size bytes, n of them used, with room for
+ * one more: reallocated to twice its capacity (first when empty) when full.
+ */
+void *egrow(void *p, size_t n, size_t *cap, size_t first, size_t size);
 char *estrdup(const char *s);
 char *estrndup(const char *s, size_t n);
 /* A string formatted by printf, allocated. */

@@ -436,11 +436,8 @@ prune(struct mp_dir *md)
 static void
 scratch_push(struct mp_reader *m, size_t *n, int64_t s, int64_t e, size_t k)
 {
-	if (*n == m->scratchcap) {
-		m->scratchcap = m->scratchcap ? m->scratchcap * 2 : 16;
-		m->scratch = ereallocarray(m->scratch, m->scratchcap,
-		    sizeof(*m->scratch));
-	}
+	m->scratch = egrow(m->scratch, *n, &m->scratchcap, 16,
+	    sizeof(*m->scratch));
 	m->scratch[*n].s = s;
 	m->scratch[*n].e = e;
 	m->scratch[*n].k = k;
@@ -562,10 +559,7 @@ spans_add(struct mp_spans *sp, int64_t s, int64_t e)
 			e = sp->v[b].e;
 	}
 	if (a == b) {
-		if (n == sp->cap) {
-			sp->cap = sp->cap ? sp->cap * 2 : 16;
-			sp->v = ereallocarray(sp->v, sp->cap, sizeof(*sp->v));
-		}
+		sp->v = egrow(sp->v, n, &sp->cap, 16, sizeof(*sp->v));
 		move(sp->v + a + 1, sp->v + a, (n - a) * sizeof(*sp->v));
 		sp->n++;
 	} else {
@@ -663,11 +657,8 @@ sub_segment(struct mp_dir *md, struct mp_subdir *sd, int64_t t,
 		sd->front = sd->held[0].sfs;
 		sub_release(md, sd, t);
 	}
-	if (sd->nheld == sd->heldcap) {
-		sd->heldcap = sd->heldcap ? sd->heldcap * 2 : 16;
-		sd->held = ereallocarray(sd->held, sd->heldcap,
-		    sizeof(*sd->held));
-	}
+	sd->held = egrow(sd->held, sd->nheld, &sd->heldcap, 16,
+	    sizeof(*sd->held));
 	for (at = sd->nheld; at > 0 && sd->held[at - 1].sfs > h->sfs; at--)
 		;
 	move(sd->held + at + 1, sd->held + at,
@@ -741,11 +732,8 @@ wait_add(struct mp_subdir *sd, int64_t sfend, int64_t idx)
 {
 	size_t at = sd->nwait;
 
-	if (sd->nwait == sd->waitcap) {
-		sd->waitcap = sd->waitcap ? sd->waitcap * 2 : 64;
-		sd->wait = ereallocarray(sd->wait, sd->waitcap,
-		    sizeof(*sd->wait));
-	}
+	sd->wait = egrow(sd->wait, sd->nwait, &sd->waitcap, 64,
+	    sizeof(*sd->wait));
 	while (at > 0 && sd->wait[at - 1].sfend > sfend)
 		at--;
 	move(sd->wait + at + 1, sd->wait + at,
@@ -868,11 +856,8 @@ event(struct mp_dir *md, const struct mp_pend *ev)
 		md->c->m->n.pend_lost++;
 		return;
 	}
-	if (md->npend == md->pendcap) {
-		md->pendcap = md->pendcap ? md->pendcap * 2 : 64;
-		md->pend = ereallocarray(md->pend, md->pendcap,
-		    sizeof(*md->pend));
-	}
+	md->pend = egrow(md->pend, md->npend, &md->pendcap, 64,
+	    sizeof(*md->pend));
 	md->pend[md->npend++] = *ev;
 }
 

@@ -59,11 +59,8 @@ path_add(struct seqjoin *sj, unsigned port, int sub, const char *label)
 	p->name = label != NULL ? label : p->ownname;
 	p->jcol[0] = p->jcol[1] = SIZE_MAX;
 	p->frontier[0] = p->frontier[1] = -1;
-	if (sj->npaths == sj->pathcap) {
-		sj->pathcap = sj->pathcap ? sj->pathcap * 2 : 8;
-		sj->paths = ereallocarray(sj->paths, sj->pathcap,
-		    sizeof(*sj->paths));
-	}
+	sj->paths = egrow(sj->paths, sj->npaths, &sj->pathcap, 8,
+	    sizeof(*sj->paths));
 	sj->paths[sj->npaths++] = p;
 	if (sub < 0)
 		sj->byport[port] = p;
