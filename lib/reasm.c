@@ -179,8 +179,17 @@ ensure(struct reasm *r, int64_t i, int64_t now)
 		r->cfg.stats->rec_early++;
 		finalize(r, r->lo++);
 	}
-	if (r->lo == r->hi)
-		r->lo = r->hi = i;	/* nothing held: start here */
+	/*
+	 * The records from hi up to i wait for their bytes (a segment lost
+	 * before this capture point comes again), also when nothing is held:
+	 * at the stream's start (the first segment lost, or the capture's
+	 * first byte mid-record) or after every record went out.  Only a
+	 * jump too far to wait for starts the ring afresh, as early.
+	 */
+	if (r->lo == r->hi && i - r->hi >= REASM_GAP_MAX) {
+		r->cfg.stats->rec_early += (uint64_t)(i - r->hi);
+		r->lo = r->hi = i;
+	}
 	if ((size_t)(i - r->lo + 1) > r->cap) {
 		size_t cap = r->cap ? r->cap : 64;
 		struct slot *ring;

@@ -353,6 +353,36 @@ dl@receiver@1@1795548536995@@@@@1795548537.006000000@@11.000@0" ""
 # Copies whose born stamps differ by more than a second are not copies:
 # record 1 on 3273 was stamped 5 s later than on 3271 (another run, a
 # reused sequence number): a line of its own, counted.
+# At the receiver, the stream's first segment lost before the capture
+# point: record 1 arrives first and record 0 only with the retransmission,
+# 208 ms later; later record 2 is lost after every record went out (-W 2:
+# a grace time of 2 s).  Each waits for its bytes (record 0 was dropped,
+# "already output", when nothing was held yet: tests/49 in CI).
+check "at the receiver: the first segment and one after a pause come again later" "
+conn B 198.18.2.2 40001 198.18.0.1 3272 1000 5000
+ttl B c 63
+rec B c 1795548537000 0 1
+rec B c 1795548537001 1 1
+rec B c 1795548537002 2 1
+rec B c 1795548537003 3 1
+rec B c 1795548537004 4 1
+syn B 1795548537.000000
+synack B 1795548537.000020
+seg B c 1795548537.005000 20 20 0
+ack B s 1795548537.005002 0
+seg B c 1795548537.213000 0 20 0 R
+ack B s 1795548537.213002 40
+seg B c 1795548542.000000 60 20 0
+ack B s 1795548542.000002 40
+seg B c 1795548542.200000 40 20 0 R
+ack B s 1795548542.200002 80
+seg B c 1795548542.300000 80 20 0
+ack B s 1795548542.300002 100" 'dir@at@seq@born@3272.time@3272.rtt@3272.owd@3272.retx
+ul@receiver@0@1795548537000@1795548537.213000000@@213.000@1
+ul@receiver@1@1795548537001@1795548537.005000000@@4.000@0
+ul@receiver@2@1795548537002@1795548542.200000000@@5198.000@1
+ul@receiver@3@1795548537003@1795548542.000000000@@4997.000@0
+ul@receiver@4@1795548537004@1795548542.300000000@@5296.000@0' '' -W 2
 check "born more than a second apart: not copies" "
 conn A 198.18.1.2 40001 198.18.0.1 3271 1000 10000
 conn B 198.18.2.2 40002 198.18.0.1 3273 2000 20000
