@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The examples of the man pages (their EXAMPLES sections) and of README.md
-# run, and print what the pages show.
+# The examples of the man pages (their EXAMPLES sections, and commands
+# shown elsewhere in them) and of README.md run, and print what the pages
+# show; those of examples/README.md need root and a lab, and are checked
+# for their options.
 #
 # The convention, the same in every page (see the comment in man/rttpairs.1):
 # - a man page's examples are in `.Bd -literal` ... `.Ed` blocks and `.Dl`
-#   lines; README's are its indented code blocks;
+#   lines; a markdown file's are its indented code blocks;
 # - a line starting with `$ ` is a command run as a user, one starting with
 #   `# `, `server# ` or `client# ` one that needs root or a live peer; a
 #   command ending in a backslash or a pipe goes on at the next line;
@@ -29,12 +31,11 @@ command -v mandoc >/dev/null 2>&1 || skip_all "mandoc is not installed"
 export PATH="$BIN:$PATH" TZ=UTC
 progs=" $(cd "$TOP/filters" && ls *.c | sed 's/\.c$//' | tr '\n' ' ')"
 
-# man_examples PAGE: the example blocks of a man page's EXAMPLES section,
-# as text (mdoc escapes undone), a line `=` between blocks
+# man_examples PAGE: the literal blocks of a man page (its EXAMPLES, and
+# commands shown elsewhere, as mptk(7)'s), as text (mdoc escapes undone),
+# a line `=` between blocks
 man_examples() {
 	awk '
-	/^\.Sh / { in_ex = ($2 == "EXAMPLES"); next }
-	!in_ex { next }
 	/^\.Bd -literal/ { lit = 1; next }
 	/^\.Ed/ { if (lit) print "="; lit = 0; next }
 	lit { print; next }
@@ -170,7 +171,7 @@ well_formed() {
 
 # check_page NAME: runs or checks the examples split into $TMP/ex.*
 check_page() {
-	local name=$1 count=$2 i cmd kind why bad dir=$TMP/run.$1 ran=0 checked=0
+	local name=$1 count=$2 i cmd kind why bad dir=$TMP/run.${1//\//-} ran=0 checked=0
 	rm -rf "$dir" && mkdir -p "$dir/examples" || return 1
 	cp "$TOP/examples/demo.pcap" "$dir/examples/demo.pcap"
 	# older than mvgroup's --settle, as a capture copied in would be
@@ -221,10 +222,13 @@ check_page() {
 }
 
 for m in "$TOP"/man/*.[17]; do
-	grep -q '^\.Sh EXAMPLES' "$m" || { note "${m##*/}: no EXAMPLES"; continue; }
+	grep -q '^\.Sh EXAMPLES' "$m" || [ "${m##*.}" = 7 ] ||
+		{ ok 1 "${m##*/} has an EXAMPLES section"; continue; }
 	n=$(man_examples "$m" | split_examples)
 	check_page "${m##*/}" "$n"
 done
-n=$(readme_examples "$TOP/README.md" | split_examples)
-check_page README.md "$n"
+for r in README.md examples/README.md; do
+	n=$(readme_examples "$TOP/$r" | split_examples)
+	check_page "$r" "$n"
+done
 done_testing
