@@ -26,10 +26,9 @@
 # their pipeline, each option word must be one its --help lists; the test
 # says which it did not run and why.
 . "$(dirname "$0")/tap.sh"
-command -v mandoc >/dev/null 2>&1 || skip_all "mandoc is not installed"
 [ -f "$TOP/examples/demo.pcap" ] || skip_all "no examples/demo.pcap"
 export PATH="$BIN:$PATH" TZ=UTC
-progs=" $(cd "$TOP/filters" && ls *.c | sed 's/\.c$//' | tr '\n' ' ')"
+progs=" $(ls "$BIN" | tr "\n" " ")"
 
 # man_examples PAGE: the literal blocks of a man page (its EXAMPLES, and
 # commands shown elsewhere, as mptk(7)'s), as text (mdoc escapes undone),
