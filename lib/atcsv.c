@@ -834,16 +834,10 @@ at_putn(struct at_writer *w, const char *s, size_t n)
 	w->buf[w->len++] = '"';
 }
 
-char *
-at_field(struct at_writer *w, size_t n)
+void
+at_reserve(struct at_writer *w, size_t n)
 {
-	char *p;
-
-	sep(w);
 	reserve(w, n);
-	p = w->buf + w->len;
-	w->len += n;
-	return p;
 }
 
 void
