@@ -40,6 +40,7 @@ enum quote_state {
 };
 
 #define MAGIC_LEN 4
+#define AT_READ_BUFSIZE (1 << 18)
 
 struct at_reader {
 	/* the operands, read one after another */
@@ -47,6 +48,7 @@ struct at_reader {
 	char **names;		/* "stdin" for standard input */
 	size_t nfiles, fi;	/* files, and the one being read */
 	int own;		/* opened here: closed by at_reader_free */
+	char **iobufs;		/* their stdio buffers, freed after fclose */
 	FILE *fp;
 	const char *name;
 	struct csv_parser csv;
@@ -603,6 +605,20 @@ at_reader_files(char *const *files, size_t nfiles)
 			return NULL;
 		}
 	}
+	/*
+	 * Reads of a pipe or file in big blocks: stdio's own 4 kB are one
+	 * read(2) per 4 kB of pcap2csv's output.  Standard input keeps its
+	 * buffer to exit (stdio may still use it after at_reader_free).
+	 */
+	r->iobufs = ecalloc(nfiles, sizeof(*r->iobufs));
+	for (size_t i = 0; i < nfiles; i++) {
+		char *buf = ereallocarray(NULL, AT_READ_BUFSIZE, 1);
+
+		if (setvbuf(r->fps[i], buf, _IOFBF, AT_READ_BUFSIZE) != 0)
+			free(buf);
+		else if (r->fps[i] != stdin)
+			r->iobufs[i] = buf;
+	}
 	return reader_start(r);
 }
 
@@ -619,9 +635,12 @@ at_reader_free(struct at_reader *r)
 	for (size_t i = 0; i < r->nfiles; i++) {
 		if (r->own && r->fps[i] != NULL && r->fps[i] != stdin)
 			fclose(r->fps[i]);
+		if (r->iobufs != NULL)
+			free(r->iobufs[i]);
 		free(r->names[i]);
 	}
 	free(r->fps);
+	free(r->iobufs);
 	free(r->names);
 	free(r->rows);
 	free(r->hdr.buf);
