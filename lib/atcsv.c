@@ -5,12 +5,17 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "atcsv.h"
 #include "common.h"
 #include "util.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 
 /* One parsed row: NUL-terminated fields stored back to back in buf. */
@@ -35,6 +40,7 @@ enum quote_state {
 };
 
 #define MAGIC_LEN 4
+#define AT_READ_BUFSIZE (1 << 18)
 
 struct at_reader {
 	/* the operands, read one after another */
@@ -42,6 +48,7 @@ struct at_reader {
 	char **names;		/* "stdin" for standard input */
 	size_t nfiles, fi;	/* files, and the one being read */
 	int own;		/* opened here: closed by at_reader_free */
+	char **iobufs;		/* their stdio buffers, freed after fclose */
 	FILE *fp;
 	const char *name;
 	struct csv_parser csv;
@@ -274,47 +281,93 @@ track_quotes(struct at_reader *r, const char *s, size_t n)
 }
 
 /*
- * A line with no quote and no bare CR, read while libcsv holds nothing, is
- * split on '@' directly: libcsv would give the very same fields, only it
- * spends most of a filter's time doing so on pcap2csv's long hex payloads.
- * Everything else (quoted fields, rows spanning lines) goes to libcsv.
+ * A bit for each of the 16 bytes at s[0..n) (n <= 16) that is special:
+ * '@', '"', CR, LF or NUL, what ends a field on the plain path or takes a
+ * line (or a field written) off it.  One pass over a line finds them all.
+ */
+static inline unsigned
+special_mask16(const char *s, size_t n)
+{
+#ifdef __SSE2__
+	char pad[16];
+	__m128i c, m;
+
+	if (n < 16) {
+		memset(pad, 'x', sizeof(pad));
+		memcpy(pad, s, n);
+		s = pad;
+	}
+	c = _mm_loadu_si128((const __m128i *)(const void *)s);
+	m = _mm_or_si128(
+	    _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8(AT_SEP)),
+	    _mm_cmpeq_epi8(c, _mm_set1_epi8('"'))),
+	    _mm_or_si128(
+	    _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('\r')),
+	    _mm_cmpeq_epi8(c, _mm_set1_epi8('\n'))),
+	    _mm_cmpeq_epi8(c, _mm_setzero_si128())));
+	return (unsigned)_mm_movemask_epi8(m);
+#else
+	static const uint8_t special[256] = {
+		[AT_SEP] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1, ['\0'] = 1,
+	};
+	unsigned m = 0;
+
+	for (size_t i = 0; i < n; i++)
+		m |= (unsigned)special[(unsigned char)s[i]] << i;
+	return m;
+#endif
+}
+
+/*
+ * A line with no quote, no bare CR and no NUL, read while libcsv holds
+ * nothing, is split on '@' directly: libcsv would give the very same
+ * fields, only it spends most of a filter's time doing so on pcap2csv's long
+ * hex payloads.  One pass, 16 bytes at a time, finds the separators and
+ * whatever else sends the line to libcsv (or, a NUL, to fill's message).
  */
 static int
 split_plain(struct at_reader *r, size_t n)
 {
-	char *s = r->line, *p, *buf;
+	char *s = r->line, *buf;
 	struct at_row *row;
 	size_t cap;
 
-	if (r->csv_open || memchr(s, '"', n) != NULL)
+	if (r->csv_open)
 		return 0;
 	if (n > 0 && s[n - 1] == '\n')
 		n--;
 	if (n > 0 && s[n - 1] == '\r')
 		n--;
-	if (memchr(s, '\r', n) != NULL)
-		return 0;
 	if (n == 0)
 		return 1;	/* libcsv skips blank lines too */
 	row = tail_row(r);
 	row_clear(row);
 	row->line = r->lineno;
-	/* the fields in place: the separators become NULs, no copy */
-	s[n] = '\0';
-	for (p = s;;) {
-		char *at = memchr(p, AT_SEP, n - (size_t)(p - s));
-
-		if (row->nf == row->fcap) {
-			row->fcap = row->fcap ? row->fcap * 2 : 32;
-			row->off = ereallocarray(row->off, row->fcap,
-			    sizeof(*row->off));
-		}
-		row->off[row->nf++] = (size_t)(p - s);
-		if (at == NULL)
-			break;
-		*at = '\0';
-		p = at + 1;
+	if (row->fcap == 0) {
+		row->fcap = 32;
+		row->off = ereallocarray(NULL, row->fcap, sizeof(*row->off));
 	}
+	row->off[row->nf++] = 0;
+	for (size_t b = 0; b < n; b += 16) {
+		unsigned m = special_mask16(s + b, n - b < 16 ? n - b : 16);
+
+		for (; m != 0; m &= m - 1) {
+			size_t k = b + (size_t)__builtin_ctz(m);
+
+			if (s[k] != AT_SEP)
+				return 0;	/* nothing changed yet */
+			if (row->nf == row->fcap) {
+				row->fcap *= 2;
+				row->off = ereallocarray(row->off, row->fcap,
+				    sizeof(*row->off));
+			}
+			row->off[row->nf++] = k + 1;
+		}
+	}
+	/* the fields in place: the separators become NULs, no copy */
+	for (size_t f = 1; f < row->nf; f++)
+		s[row->off[f] - 1] = '\0';
+	s[n] = '\0';
 	row->len = n + 1;
 	/* the row keeps the line; the next line goes to its old buffer */
 	buf = row->buf;
@@ -370,14 +423,15 @@ fill(struct at_reader *r)
 		r->lineno++;
 		for (ssize_t i = 0; i < n && r->nmagic < MAGIC_LEN; i++)
 			r->magic[r->nmagic++] = (unsigned char)r->line[i];
+		/* a plain line has no NUL: split_plain looks for one */
+		if (split_plain(r, (size_t)n))
+			continue;
 		if (memchr(r->line, '\0', (size_t)n) != NULL) {
 			/* it would cut a field short without a word */
 			warn_at(r->name, r->lineno, "a NUL byte in the line%s",
 			    binary_hint(r->magic, r->nmagic));
 			return -1;
 		}
-		if (split_plain(r, (size_t)n))
-			continue;
 		if (csv_parse(&r->csv, r->line, (size_t)n, on_field, on_row,
 		    r) != (size_t)n) {
 			warn_at(r->name, r->lineno, "%s%s",
@@ -551,6 +605,20 @@ at_reader_files(char *const *files, size_t nfiles)
 			return NULL;
 		}
 	}
+	/*
+	 * Reads of a pipe or file in big blocks: stdio's own 4 kB are one
+	 * read(2) per 4 kB of pcap2csv's output.  Standard input keeps its
+	 * buffer to exit (stdio may still use it after at_reader_free).
+	 */
+	r->iobufs = ecalloc(nfiles, sizeof(*r->iobufs));
+	for (size_t i = 0; i < nfiles; i++) {
+		char *buf = ereallocarray(NULL, AT_READ_BUFSIZE, 1);
+
+		if (setvbuf(r->fps[i], buf, _IOFBF, AT_READ_BUFSIZE) != 0)
+			free(buf);
+		else if (r->fps[i] != stdin)
+			r->iobufs[i] = buf;
+	}
 	return reader_start(r);
 }
 
@@ -567,9 +635,12 @@ at_reader_free(struct at_reader *r)
 	for (size_t i = 0; i < r->nfiles; i++) {
 		if (r->own && r->fps[i] != NULL && r->fps[i] != stdin)
 			fclose(r->fps[i]);
+		if (r->iobufs != NULL)
+			free(r->iobufs[i]);
 		free(r->names[i]);
 	}
 	free(r->fps);
+	free(r->iobufs);
 	free(r->names);
 	free(r->rows);
 	free(r->hdr.buf);
@@ -812,12 +883,25 @@ sep(struct at_writer *w)
 	}
 }
 
+/* Whether a field holds '@', '"', CR or LF: one pass (a NUL is data). */
+static bool
+needs_quotes(const char *s, size_t n)
+{
+	for (size_t b = 0; b < n; b += 16) {
+		unsigned m = special_mask16(s + b, n - b < 16 ? n - b : 16);
+
+		for (; m != 0; m &= m - 1)
+			if (s[b + (size_t)__builtin_ctz(m)] != '\0')
+				return true;
+	}
+	return false;
+}
+
 void
 at_putn(struct at_writer *w, const char *s, size_t n)
 {
 	sep(w);
-	if (memchr(s, AT_SEP, n) == NULL && memchr(s, '"', n) == NULL &&
-	    memchr(s, '\n', n) == NULL && memchr(s, '\r', n) == NULL) {
+	if (!needs_quotes(s, n)) {
 		reserve(w, n);
 		if (n > 0)	/* an empty first field: buf may still be NULL */
 			memcpy(w->buf + w->len, s, n);
@@ -834,16 +918,10 @@ at_putn(struct at_writer *w, const char *s, size_t n)
 	w->buf[w->len++] = '"';
 }
 
-char *
-at_field(struct at_writer *w, size_t n)
+void
+at_reserve(struct at_writer *w, size_t n)
 {
-	char *p;
-
-	sep(w);
 	reserve(w, n);
-	p = w->buf + w->len;
-	w->len += n;
-	return p;
 }
 
 void

@@ -122,7 +122,9 @@ void at_putn(struct at_writer *w, const char *s, size_t n);
  * pointer (valid until the next call on w): for text that never needs
  * quoting (numbers, hex), built in place without a copy or a scan.
  */
-char *at_field(struct at_writer *w, size_t n);
+static inline char *at_field(struct at_writer *w, size_t n);
+/* Room for n more bytes in w's buffer (at_field's slow path). */
+void at_reserve(struct at_writer *w, size_t n);
 /* Appends one field formatted by printf; numbers need no quoting. */
 void at_putf(struct at_writer *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -140,5 +142,20 @@ int at_end(struct at_writer *w);
 void at_writer_batch(struct at_writer *w, size_t bytes);
 /* Writes rows held, flushes; -1 (with errno) if anything written failed. */
 int at_flush(struct at_writer *w);
+
+/* Inline: it runs for every field of every row pcap2csv writes. */
+static inline char *
+at_field(struct at_writer *w, size_t n)
+{
+	char *p;
+
+	if (w->len + n + 1 > w->cap)
+		at_reserve(w, n + 1);
+	if (w->ncol++ > 0)
+		w->buf[w->len++] = AT_SEP;
+	p = w->buf + w->len;
+	w->len += n;
+	return p;
+}
 
 #endif

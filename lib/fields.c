@@ -59,46 +59,11 @@ ipv6_text(const uint8_t *a, char *out)
 	return strlen(out);
 }
 
-/*
- * Four bytes as eight lowercase hex digits, in one 64-bit word: each byte
- * goes to a 16-bit lane, its high nibble to the lane's first byte, its low
- * nibble to the second, then '0' is added to every byte and 'a' - '0' - 10
- * more to those above 9.  Payload hex is most of pcap2csv's output.
- */
-static uint64_t
-hex4(const uint8_t *p)
-{
-	const uint64_t lanes = 0x000f000f000f000fULL;
-	uint64_t b = (uint64_t)p[0] | (uint64_t)p[1] << 16 |
-	    (uint64_t)p[2] << 32 | (uint64_t)p[3] << 48;
-	uint64_t n = ((b >> 4) & lanes) | (b & lanes) << 8;
-	uint64_t above9 = ((n + 0x0606060606060606ULL) >> 4) &
-	    0x0101010101010101ULL;
-
-	return n + 0x3030303030303030ULL + above9 * ('a' - '0' - 10);
-}
-
 /* Bytes as lowercase hex, written straight into the row. */
 static void
 put_hex(struct at_writer *w, const uint8_t *p, size_t n)
 {
-	static const char digits[] = "0123456789abcdef";
-	char *out = at_field(w, 2 * n);
-	size_t i = 0;
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	for (; i + 4 <= n; i += 4) {
-		uint64_t h = hex4(p + i);
-
-		memcpy(out + 2 * i, &h, 8);
-	}
-#else
-	(void)hex4;
-#endif
-	for (; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
+	hex_encode(p, n, at_field(w, 2 * n));
 }
 
 /* Which IP header fields lie within the captured bytes. */
@@ -193,12 +158,13 @@ put_text(const struct field_ctx *c, const char *s, size_t n)
 		memcpy(out, s, n);
 }
 
+/* A number formatted straight into the row: no copy. */
 static void
 put_u64(const struct field_ctx *c, uint64_t v)
 {
-	char s[20];
+	size_t n = num_len_u64(v);
 
-	put_text(c, s, num_fmt_u64(v, s));
+	num_fmt_u64_len(v, at_field(c->w, n), n);
 }
 
 /* "1", or "1,1" when tshark's tree holds the flag twice. */

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 void *emalloc(size_t n);
 void *ecalloc(size_t n, size_t size);
@@ -75,8 +76,57 @@ long hex_count(const char *s, size_t n);
 int hex_decode_range(const char *s, size_t n, size_t from, size_t to,
     uint8_t *out);
 
+/*
+ * Lowercase hex of n bytes at out (room for 2 * n), through a table of the
+ * 256 two-character pairs: payload hex is most of pcap2csv's output.
+ */
+void hex_encode(const uint8_t *p, size_t n, char *out);
+
+/* The number of decimal digits of v (1 to 20). */
+static inline size_t
+num_len_u64(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 10000) {
+		v /= 10000;
+		n += 4;
+	}
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
+/* "00" to "99": two digits per division by 100. */
+extern const char num_digit_pairs[201];
+
+/*
+ * Decimal text of v into out[0..len), len = num_len_u64(v): written in
+ * place from the last digit back, no printf and no copy.
+ */
+static inline void
+num_fmt_u64_len(uint64_t v, char *out, size_t len)
+{
+	char *p = out + len;
+
+	while (v >= 100) {
+		p -= 2;
+		memcpy(p, num_digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10)
+		memcpy(p - 2, num_digit_pairs + 2 * v, 2);
+	else
+		p[-1] = (char)('0' + v);
+}
+
 /* Decimal text of v at out (room for 20 bytes), no printf; the length. */
-size_t num_fmt_u64(uint64_t v, char *out);
+static inline size_t
+num_fmt_u64(uint64_t v, char *out)
+{
+	size_t n = num_len_u64(v);
+
+	num_fmt_u64_len(v, out, n);
+	return n;
+}
 /* The low `width` decimal digits of v, zero-padded (a fraction's digits). */
 void num_fmt_pad(uint64_t v, int width, char *out);
 
