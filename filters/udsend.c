@@ -344,6 +344,32 @@ count_open(const struct sender *s)
 }
 
 /*
+ * The end of --setup: a listening path that found no peer (`what` it
+ * waited for) is closed, and a failure unless a signal stopped the wait;
+ * 0 while any path is open.
+ */
+static int
+setup_end(struct sender *s, const char *what)
+{
+	const struct live_opts *o = &s->o;
+
+	for (unsigned k = 0; k < o->npaths; k++) {
+		struct path *p = &s->paths[k];
+
+		if (p->lfd != -1 && !p->open) {
+			if (!stop_signal) {
+				warnx("path %u: no %s within --setup %.1f s",
+				    p->port, what, (double)o->setup_ns / 1e9);
+				s->failed = 1;
+			}
+			close(p->lfd);
+			p->lfd = -1;
+		}
+	}
+	return count_open(s) > 0 ? 0 : -1;
+}
+
+/*
  * Server role: accepts one allowed peer per port.  Waits for the first
  * without limit (the server is started before the clients), then --setup for
  * the rest.  Each port's listener closes once it has its peer, so further
@@ -420,20 +446,7 @@ accept_paths(struct sender *s)
 				deadline = clk_mono_ns() + o->setup_ns;
 		}
 	}
-	for (unsigned k = 0; k < o->npaths; k++) {
-		struct path *p = &s->paths[k];
-
-		if (p->lfd != -1 && !p->open) {
-			if (!stop_signal) {
-				warnx("path %u: no peer within --setup %.1f s",
-				    p->port, (double)o->setup_ns / 1e9);
-				s->failed = 1;
-			}
-			close(p->lfd);
-			p->lfd = -1;
-		}
-	}
-	return count_open(s) > 0 ? 0 : -1;
+	return setup_end(s, "peer");
 }
 
 static void
@@ -534,20 +547,7 @@ accept_udp_paths(struct sender *s)
 		}
 	}
 	free(buf);
-	for (unsigned k = 0; k < o->npaths; k++) {
-		struct path *p = &s->paths[k];
-
-		if (p->lfd != -1 && !p->open) {
-			if (!stop_signal) {
-				warnx("path %u: no hello within --setup %.1f s",
-				    p->port, (double)o->setup_ns / 1e9);
-				s->failed = 1;
-			}
-			close(p->lfd);
-			p->lfd = -1;
-		}
-	}
-	return count_open(s) > 0 ? 0 : -1;
+	return setup_end(s, "hello");
 }
 
 static int
