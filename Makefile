@@ -65,13 +65,23 @@ $(OBJ)/tools/%: $(OBJ)/tests/tools/%.o $(OBJ)/libmptk.a bin/.mode
 
 # Fuzz targets (tests/fuzz/TARGET.c) replayed on their committed corpus by
 # make check through replay.c, built with the normal compiler.
-FUZZTARGETS = $(filter-out replay,$(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/*.c)))
+FUZZTARGETS = $(filter-out replay prog,$(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/*.c)))
 REPLAYS  = $(patsubst %,$(OBJ)/tools/replay-%,$(FUZZTARGETS))
+# Targets that run a filter's own main (tests/fuzz/prog.h): its files built
+# again with exit/err/errx ending the run, not the process, into
+# $(OBJ)/fuzzprog/ (and obj/fuzz/fuzzprog/), with tests/fuzz/prog.c.
+FUZZPROGS = heatmat retxrate rttpairs seqjoin
+PROGFLAGS = -include tests/fuzz/prog.h -Dmain=prog_main
+fuzzprog_objs = $(if $(filter $(2),$(FUZZPROGS)),$(patsubst %.c,$(1)/fuzzprog/%.o,$(wildcard filters/$(2).c filters/$(2)/*.c)) $(1)/tests/fuzz/prog.o)
 
-$(OBJ)/tools/replay-%: $(OBJ)/tests/fuzz/replay.o $(OBJ)/tests/fuzz/%.o $(OBJ)/libmptk.a bin/.mode
+$(OBJ)/fuzzprog/%.o: %.c tests/fuzz/prog.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ)/tests/fuzz/replay.o \
-	    $(OBJ)/tests/fuzz/$*.o $(OBJ)/libmptk.a $(ALL_LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(PROGFLAGS) -MMD -MP -c -o $@ $<
+
+$(OBJ)/tools/replay-%: $(OBJ)/tests/fuzz/replay.o $(OBJ)/tests/fuzz/%.o $$(call fuzzprog_objs,$(OBJ),$$*) $(OBJ)/libmptk.a bin/.mode
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) \
+	    $(OBJ)/libmptk.a $(ALL_LDLIBS)
 
 tools: $(TOOLS) $(REPLAYS)
 
@@ -91,13 +101,21 @@ obj/fuzz/libmptk.a: $(FUZZLIBOBJS)
 	@rm -f $@
 	ar rcs $@ $(FUZZLIBOBJS)
 
-obj/fuzz/%: tests/fuzz/%.c obj/fuzz/libmptk.a
+obj/fuzz/fuzzprog/%.o: %.c tests/fuzz/prog.h
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) $(PROGFLAGS) -MMD -MP -c -o $@ $<
+
+obj/fuzz/tests/fuzz/prog.o: tests/fuzz/prog.c tests/fuzz/prog.h
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+
+obj/fuzz/%: tests/fuzz/%.c $$(call fuzzprog_objs,obj/fuzz,$$*) obj/fuzz/libmptk.a
 	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< \
-	    obj/fuzz/libmptk.a $(PKG_LIBS) -lcsv -lm
+	    $(filter %.o,$^) obj/fuzz/libmptk.a $(PKG_LIBS) -lcsv -lm
 
 fuzz: $(patsubst %,obj/fuzz/%,$(FUZZTARGETS))
 
--include $(wildcard $(OBJ)/*/*.d $(OBJ)/filters/*/*.d $(OBJ)/tests/tools/*.d $(OBJ)/tests/fuzz/*.d obj/fuzz/lib/*.d)
+-include $(wildcard $(OBJ)/*/*.d $(OBJ)/filters/*/*.d $(OBJ)/tests/tools/*.d $(OBJ)/tests/fuzz/*.d obj/fuzz/lib/*.d $(OBJ)/fuzzprog/filters/*.d $(OBJ)/fuzzprog/filters/*/*.d obj/fuzz/fuzzprog/filters/*.d obj/fuzz/fuzzprog/filters/*/*.d)
 
 # The one set-up step of `make check` and `make demo` on a fresh Debian
 # machine: installs what the build, the tests and the demo use (as root),

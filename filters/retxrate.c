@@ -198,20 +198,24 @@ path_get(struct paths *ps, uint16_t port, int sub, int dir)
 	return &ps->v[ps->n++];
 }
 
-/* to += from, each sum checked: 0, or -1 when one passes 2^64 - 1. */
+/* to += from, each sum checked (all of them: no short-circuit): 0, or -1
+ * when one passes 2^64 - 1. */
 static int
 counts_add(struct counts *to, const struct counts *from)
 {
-	return __builtin_add_overflow(to->frames, from->frames, &to->frames) |
-	    __builtin_add_overflow(to->retx_frames, from->retx_frames,
-	    &to->retx_frames) |
-	    __builtin_add_overflow(to->segments, from->segments,
-	    &to->segments) |
-	    __builtin_add_overflow(to->retx_segments, from->retx_segments,
-	    &to->retx_segments) |
-	    __builtin_add_overflow(to->bytes, from->bytes, &to->bytes) |
-	    __builtin_add_overflow(to->retx_bytes, from->retx_bytes,
-	    &to->retx_bytes) ? -1 : 0;
+	int over = 0;
+
+	over += __builtin_add_overflow(to->frames, from->frames, &to->frames);
+	over += __builtin_add_overflow(to->retx_frames, from->retx_frames,
+	    &to->retx_frames);
+	over += __builtin_add_overflow(to->segments, from->segments,
+	    &to->segments);
+	over += __builtin_add_overflow(to->retx_segments, from->retx_segments,
+	    &to->retx_segments);
+	over += __builtin_add_overflow(to->bytes, from->bytes, &to->bytes);
+	over += __builtin_add_overflow(to->retx_bytes, from->retx_bytes,
+	    &to->retx_bytes);
+	return over > 0 ? -1 : 0;
 }
 
 static void

@@ -139,7 +139,11 @@ rec_read(enum rec_format f, const uint8_t *p, struct rec_info *ri)
 bool
 rec_born_plausible(const struct rec_info *ri, int64_t now_ns)
 {
-	return ri->born_ns >= now_ns - DAY_NS && ri->born_ns <= now_ns + DAY_NS;
+	/* a difference in 128 bits: the capture time is whatever the CSV said,
+	 * now_ns - DAY_NS overflows near INT64_MIN */
+	__int128 d = (__int128)ri->born_ns - now_ns;
+
+	return d >= -DAY_NS && d <= DAY_NS;
 }
 
 bool

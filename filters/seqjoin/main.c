@@ -287,6 +287,8 @@ parse_options(struct seqjoin *sj, int argc, char **argv)
 					    NULL);
 		}
 	}
+	if (sj->too_many_paths)
+		exit(EXIT_DATA);
 }
 
 /* Ticks the readers and outputs the rows that are done. */
@@ -302,6 +304,8 @@ sweep(struct seqjoin *sj, int eof)
 		tcp_sweep(sj->tcp, eof);
 	if (sj->udp != NULL)
 		udp_sweep(sj->udp, eof);
+	if (sj->too_many_paths)
+		return;		/* the run fails: no more output */
 	join_sweep(sj, eof);
 }
 
@@ -321,7 +325,7 @@ read_packets(struct seqjoin *sj, struct at_reader *r)
 		    (sj->udp = udp_reader_new(sj, r)) == NULL)
 			return -1;
 	}
-	while ((rc = at_next(r)) == 1) {
+	while (!sj->too_many_paths && (rc = at_next(r)) == 1) {
 		int64_t t;
 		int got = 0;
 
@@ -355,7 +359,7 @@ read_packets(struct seqjoin *sj, struct at_reader *r)
 	}
 	if (rc == 0)
 		sweep(sj, 1);
-	return rc;
+	return sj->too_many_paths ? -1 : rc;
 }
 
 static void

@@ -212,6 +212,20 @@ move(void *dst, const void *src, size_t n)
 		memmove(dst, src, n);
 }
 
+/*
+ * The first n of an array's *count elements dropped, the rest moved down.
+ * Nothing when n is 0: the array may still be NULL, and NULL + 0 is
+ * undefined (UBSan under clang).
+ */
+static void
+drop_front(void *base, size_t *count, size_t n, size_t size)
+{
+	if (n == 0)
+		return;
+	memmove(base, (char *)base + n * size, (*count - n) * size);
+	*count -= n;
+}
+
 /* ---- the reader ---------------------------------------------------- */
 
 struct mp_reader *
@@ -409,9 +423,7 @@ slot_release(struct mp_dir *md, int64_t lo)
 
 		while (n < sd->nwait && sd->wait[n].idx < md->lo)
 			n++;
-		move(sd->wait, sd->wait + n,
-		    (sd->nwait - n) * sizeof(*sd->wait));
-		sd->nwait -= n;
+		drop_front(sd->wait, &sd->nwait, n, sizeof(*sd->wait));
 	}
 	if (md->ownlo > 64 && md->ownlo * 2 > md->nown) {
 		move(md->own, md->own + md->ownlo,
@@ -530,8 +542,7 @@ spans_to(struct mp_spans *sp, int64_t to)
 			sp->contig = sp->v[n].e;
 		n++;
 	}
-	move(sp->v, sp->v + n, (sp->n - n) * sizeof(*sp->v));
-	sp->n -= n;
+	drop_front(sp->v, &sp->n, n, sizeof(*sp->v));
 }
 
 /* Bytes [s, e) are in. */
@@ -630,8 +641,7 @@ sub_release(struct mp_dir *md, struct mp_subdir *sd, int64_t t)
 
 	while (n < sd->nheld && sd->held[n].sfs <= sd->front)
 		sub_deliver(md, sd, t, &sd->held[n++]);
-	move(sd->held, sd->held + n, (sd->nheld - n) * sizeof(*sd->held));
-	sd->nheld -= n;
+	drop_front(sd->held, &sd->nheld, n, sizeof(*sd->held));
 }
 
 #define MP_HELD_MAX	65536	/* segments beyond a subflow's hole */
@@ -681,8 +691,7 @@ sub_acked(struct mp_dir *md, struct mp_subdir *sd, int64_t t, int64_t sfack)
 			sd->front = sd->held[n].sfs;
 		sub_deliver(md, sd, t, &sd->held[n++]);
 	}
-	move(sd->held, sd->held + n, (sd->nheld - n) * sizeof(*sd->held));
-	sd->nheld -= n;
+	drop_front(sd->held, &sd->nheld, n, sizeof(*sd->held));
 	if (sfack > sd->front)
 		sd->front = sfack;
 	sub_release(md, sd, t);
@@ -825,8 +834,7 @@ apply_sack(struct mp_dir *md, const struct mp_pend *ev)
 	/* and what waits for records out already */
 	while (n < sd->nwait && sd->wait[n].idx < md->lo)
 		n++;
-	move(sd->wait, sd->wait + n, (sd->nwait - n) * sizeof(*sd->wait));
-	sd->nwait -= n;
+	drop_front(sd->wait, &sd->nwait, n, sizeof(*sd->wait));
 	sub_acked(md, sd, ev->t, ev->sfoff);
 }
 

@@ -42,9 +42,18 @@ path_add(struct seqjoin *sj, unsigned port, int sub, const char *label)
 {
 	struct path *p;
 
-	if (sj->npaths == PATHS_MAX)
-		errx(EXIT_DATA, "more than %d paths: not a multi-path run? "
-		    "(-p or -L name the paths)", PATHS_MAX);
+	/*
+	 * Said once, and the readers stop at the end of the row (returning,
+	 * so what the run holds is freed as on any error): no exit from
+	 * deep inside a reader.
+	 */
+	if (sj->npaths == PATHS_MAX) {
+		if (!sj->too_many_paths)
+			warnx("more than %d paths: not a multi-path run? "
+			    "(-p or -L name the paths)", PATHS_MAX);
+		sj->too_many_paths = true;
+		return NULL;
+	}
 	p = ecalloc(1, sizeof(*p));
 
 	p->port = port;

@@ -121,6 +121,7 @@ struct mp_reader;
 struct mp_sub;
 
 struct seqjoin {
+	bool too_many_paths;	/* path_add refused one: the run fails */
 	/* options */
 	size_t reclen;
 	bool reclen_given;	/* -s */
@@ -170,6 +171,7 @@ struct seqjoin {
 
 /* out.c */
 bool port_wanted(const struct seqjoin *sj, unsigned port);
+/* A new path; NULL past PATHS_MAX (said, and too_many_paths set). */
 struct path *path_add(struct seqjoin *sj, unsigned port, int sub,
     const char *label);
 /* The path of server port `port`, or NULL when it cannot have one. */

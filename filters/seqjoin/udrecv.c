@@ -101,7 +101,7 @@ read_udrecv(struct seqjoin *sj, struct at_reader *r)
 		sj->at[d] = AT_RECEIVER;
 		sj->at_ev[d] = EV_UDRECV;
 	}
-	while ((rc = at_next(r)) == 1) {
+	while (!sj->too_many_paths && (rc = at_next(r)) == 1) {
 		uint64_t port, seq;
 		struct rec_info ri = { .kind = REC_KIND_DATA };
 		struct join_cell cell = { 0 };
@@ -157,5 +157,5 @@ read_udrecv(struct seqjoin *sj, struct at_reader *r)
 	if (rc == 0)
 		sweep(sj, up, 1);
 	free(up);
-	return rc;
+	return sj->too_many_paths ? -1 : rc;
 }
