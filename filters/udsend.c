@@ -344,6 +344,25 @@ count_open(const struct sender *s)
 }
 
 /*
+ * How long a --setup wait may poll: 200 ms, or up to the deadline once a
+ * first peer set one (0: none yet); -1 once it has passed.
+ */
+static int
+setup_poll_ms(uint64_t deadline)
+{
+	uint64_t now;
+
+	if (deadline == 0)
+		return 200;
+	now = clk_mono_ns();
+	if (now >= deadline)
+		return -1;
+	if ((deadline - now) / (uint64_t)NST_MS < 200)
+		return (int)((deadline - now) / (uint64_t)NST_MS) + 1;
+	return 200;
+}
+
+/*
  * The end of --setup: a listening path that found no peer (`what` it
  * waited for) is closed, and a failure unless a signal stopped the wait;
  * 0 while any path is open.
@@ -386,17 +405,10 @@ accept_paths(struct sender *s)
 		s->paths[k].lfd = live_listen(o, k);
 	while (count_open(s) < o->npaths && !stop_signal) {
 		unsigned n = 0;
-		int timeout = 200;
+		int timeout = setup_poll_ms(deadline);
 
-		if (deadline != 0) {
-			uint64_t now = clk_mono_ns();
-
-			if (now >= deadline)
-				break;
-			if ((deadline - now) / (uint64_t)NST_MS < 200)
-				timeout = (int)((deadline - now) / (uint64_t)NST_MS)
-				    + 1;
-		}
+		if (timeout < 0)
+			break;
 		for (unsigned k = 0; k < o->npaths; k++)
 			if (s->paths[k].lfd != -1)
 				pfd[n++] = (struct pollfd){ s->paths[k].lfd,
@@ -478,17 +490,10 @@ accept_udp_paths(struct sender *s)
 	while (count_open(s) < o->npaths && !stop_signal) {
 		struct pollfd pfd[PATHS_MAX];
 		unsigned n = 0;
-		int timeout = 200;
+		int timeout = setup_poll_ms(deadline);
 
-		if (deadline != 0) {
-			uint64_t now = clk_mono_ns();
-
-			if (now >= deadline)
-				break;
-			if ((deadline - now) / (uint64_t)NST_MS < 200)
-				timeout = (int)((deadline - now) /
-				    (uint64_t)NST_MS) + 1;
-		}
+		if (timeout < 0)
+			break;
 		for (unsigned k = 0; k < o->npaths; k++)
 			if (s->paths[k].lfd != -1)
 				pfd[n++] = (struct pollfd){ s->paths[k].lfd,
