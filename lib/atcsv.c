@@ -607,16 +607,26 @@ at_reader_files(char *const *files, size_t nfiles)
 	}
 	/*
 	 * Reads of a pipe or file in big blocks: stdio's own 4 kB are one
-	 * read(2) per 4 kB of pcap2csv's output.  Standard input keeps its
-	 * buffer to exit (stdio may still use it after at_reader_free).
+	 * read(2) per 4 kB of pcap2csv's output.  Standard input, itself
+	 * the process's, gets its buffer once and keeps it to exit (stdio
+	 * may still use it after at_reader_free): the one static here, so
+	 * that a second reader of stdin (the fuzz harness runs a filter many
+	 * times) neither allocates nor loses another.
 	 */
+	static char *stdin_buf;
+
 	r->iobufs = ecalloc(nfiles, sizeof(*r->iobufs));
 	for (size_t i = 0; i < nfiles; i++) {
-		char *buf = ereallocarray(NULL, AT_READ_BUFSIZE, 1);
+		char *buf;
 
+		if (r->fps[i] == stdin && stdin_buf != NULL)
+			continue;
+		buf = ereallocarray(NULL, AT_READ_BUFSIZE, 1);
 		if (setvbuf(r->fps[i], buf, _IOFBF, AT_READ_BUFSIZE) != 0)
 			free(buf);
-		else if (r->fps[i] != stdin)
+		else if (r->fps[i] == stdin)
+			stdin_buf = buf;
+		else
 			r->iobufs[i] = buf;
 	}
 	return reader_start(r);
