@@ -6,7 +6,9 @@
 # (default 50: 551,000 packets, a 60 s four-path run's size) as one longer
 # run by tests/tools/pcaprepeat.  Prints both wall times, the ratio (target
 # >= 50), and each program's peak RSS (target < 64 MB, flat: also shown at
-# half the length).  Run by hand (make all tools first); never by make check.
+# half the length).  ROUNDS (default 2) rounds of one tshark run and RUNS
+# (default 3) pipeline runs: the figures are each side's median.  Run by
+# hand (make all tools first); never by make check.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 copies=${1:-50}
@@ -39,24 +41,45 @@ answer() {
 	    2>/dev/null
 }
 
+# median: of the numbers on standard input
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
 packets=$("$bin/pcap2csv" -q -H -e frame.number "$tmp/big.pcap" | wc -l)
-t0=$(now)
-# shellcheck disable=SC2086
-tshark -r "$tmp/big.pcap" -T fields -E header=y -E separator=@ $fields \
-    >/dev/null 2>&1
-t1=$(now)
-answer "$tmp/big.pcap" big
-t2=$(now)
+# ROUNDS rounds (default 2) of one tshark run and RUNS (default 3) of the
+# pipeline, in turn: a shared machine's drift weighs on both sides alike,
+# and each side's median is compared.
+rounds=${ROUNDS:-2} runs=${RUNS:-3}
+: >"$tmp/t"; : >"$tmp/a"
+r=0
+while [ "$r" -lt "$rounds" ]; do
+	r=$((r + 1))
+	t0=$(now)
+	# shellcheck disable=SC2086
+	tshark -r "$tmp/big.pcap" -T fields -E header=y -E separator=@ $fields \
+	    >/dev/null 2>&1
+	t1=$(now)
+	echo "$t1 $t0" | awk '{ print $1 - $2 }' >>"$tmp/t"
+	k=0
+	while [ "$k" -lt "$runs" ]; do
+		k=$((k + 1))
+		t1=$(now)
+		answer "$tmp/big.pcap" big
+		t2=$(now)
+		echo "$t2 $t1" | awk '{ print $1 - $2 }' >>"$tmp/a"
+	done
+done
 answer "$tmp/half.pcap" half
 records=$(($(wc -l <"$tmp/big.out") - 1))
+echo "each run, wall s: tshark $(tr '\n' ' ' <"$tmp/t")| pipeline $(tr '\n' ' ' <"$tmp/a")"
 
-awk -v p="$packets" -v t0="$t0" -v t1="$t1" -v t2="$t2" \
+awk -v p="$packets" -v ts="$(median <"$tmp/t")" -v as="$(median <"$tmp/a")" \
+    -v rounds="$rounds" -v runs="$runs" \
     -v p2c="$(cat "$tmp/big.p2c")" -v sj="$(cat "$tmp/big.sj")" \
     -v rp="$(cat "$tmp/big.rp")" -v hp2c="$(cat "$tmp/half.p2c")" \
     -v hsj="$(cat "$tmp/half.sj")" -v hrp="$(cat "$tmp/half.rp")" \
     -v rows="$records" 'BEGIN {
-	ts = t1 - t0; as = t2 - t1
 	printf "capture: %d packets; rttpairs gave %d rows\n", p, rows
+	printf "medians of %d tshark and %d pipeline runs:\n", rounds, rounds * runs
 	printf "tshark conversion alone:           %7.2f s\n", ts
 	printf "pcap2csv | seqjoin | rttpairs:     %7.2f s\n", as
 	printf "ratio: %.1fx (target >= 50x)\n", ts / as

@@ -12,6 +12,8 @@
 # write their output to a file under TMPDIR for the comparison; pcap2csv
 # runs once more into /dev/null: its conversion without the file system's
 # cost of taking some 200 MB, which is then most of its time.
+# ROUNDS (default 2) rounds of one tshark run and RUNS (default 3) runs of
+# pcap2csv each way: the figures are each side's median.
 # Targets (issue 14): >= 100x tshark on the lab's 17 fields (FIELDS below),
 # >= 2 million packets/s with the default fields.
 #   FIELDS="frame.number frame.time ip.src ip.dst _ws.col.Protocol frame.len
@@ -54,18 +56,42 @@ run() {
 	read -r secs rss usr sys <"$tmp/$name.time"
 	echo "$secs $rss $(echo "$usr $sys" | awk '{ print $1 + $2 }')"
 }
+# median: of the numbers on standard input
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 frames=$("$p2c" -q -H -e frame.number "$tmp/big.pcap" | wc -l)
 halfframes=$("$p2c" -q -H -e frame.number "$tmp/half.pcap" | wc -l)
-# shellcheck disable=SC2086
-set -- $(run tshark tshark -r "$tmp/big.pcap" -T fields -E header=y -E separator=@ $fields)
-t_secs=$1 t_rss=$2 t_cpu=$3
-# shellcheck disable=SC2086
-set -- $(run pcap2csv "$p2c" -q $fields "$tmp/big.pcap")
-p_secs=$1 p_rss=$2 p_cpu=$3
-# shellcheck disable=SC2086
-set -- $(run null sh -c '"$0" "$@" >/dev/null' "$p2c" -q $fields "$tmp/big.pcap")
-n_secs=$1
+# ROUNDS rounds (default 2) of one tshark run and RUNS (default 3) of
+# pcap2csv each way, in turn, so that a machine whose speed drifts (a
+# shared one) weighs on both sides alike; each side's median is compared.
+rounds=${ROUNDS:-2} runs=${RUNS:-3}
+: >"$tmp/t" ; : >"$tmp/p" ; : >"$tmp/n"
+r=0
+while [ "$r" -lt "$rounds" ]; do
+	r=$((r + 1))
+	# shellcheck disable=SC2086
+	set -- $(run tshark tshark -r "$tmp/big.pcap" -T fields -E header=y -E separator=@ $fields)
+	echo "$1 $2 $3" >>"$tmp/t"
+	k=0
+	while [ "$k" -lt "$runs" ]; do
+		k=$((k + 1))
+		rm -f "$tmp/pcap2csv.out"
+		# shellcheck disable=SC2086
+		set -- $(run pcap2csv "$p2c" -q $fields "$tmp/big.pcap")
+		echo "$1 $2 $3" >>"$tmp/p"
+		# shellcheck disable=SC2086
+		set -- $(run null sh -c '"$0" "$@" >/dev/null' "$p2c" -q $fields "$tmp/big.pcap")
+		echo "$1" >>"$tmp/n"
+	done
+done
+t_secs=$(cut -d' ' -f1 "$tmp/t" | median)
+t_rss=$(cut -d' ' -f2 "$tmp/t" | median)
+t_cpu=$(cut -d' ' -f3 "$tmp/t" | median)
+p_secs=$(cut -d' ' -f1 "$tmp/p" | median)
+p_rss=$(cut -d' ' -f2 "$tmp/p" | sort -n | tail -1)
+p_cpu=$(cut -d' ' -f3 "$tmp/p" | median)
+n_secs=$(median <"$tmp/n")
+echo "each run, wall s: tshark $(cut -d' ' -f1 "$tmp/t" | tr '\n' ' ')| pcap2csv $(cut -d' ' -f1 "$tmp/p" | tr '\n' ' ')| into /dev/null $(tr '\n' ' ' <"$tmp/n")"
 # shellcheck disable=SC2086
 set -- $(run half "$p2c" -q $fields "$tmp/half.pcap")
 h_secs=$1 h_rss=$2
@@ -75,10 +101,11 @@ cmp -s "$tmp/tshark.out" "$tmp/pcap2csv.out" && same=yes
 awk -v f="$frames" -v hf="$halfframes" -v ts="$t_secs" -v tr="$t_rss" \
     -v ps="$p_secs" -v pr="$p_rss" -v hs="$h_secs" -v hr="$h_rss" \
     -v tc="$t_cpu" -v pc="$p_cpu" -v same="$same" -v ns="$n_secs" \
-    -v nf="$(echo $names | wc -w)" 'BEGIN {
+    -v nf="$(echo $names | wc -w)" -v rounds="$rounds" -v runs="$runs" 'BEGIN {
 	if (ps <= 0) ps = 0.01
 	if (ts <= 0) ts = 0.01
 	printf "capture: %d packets (and %d for the half run), %d fields\n", f, hf, nf
+	printf "medians of %d tshark and %d pcap2csv runs:\n", rounds, rounds * runs
 	printf "tshark:   %8.2f s  %10.0f packets/s  peak RSS %7.1f MB\n", ts, f / ts, tr / 1024
 	printf "pcap2csv: %8.2f s  %10.0f packets/s  peak RSS %7.1f MB\n", ps, f / ps, pr / 1024
 	if (ns <= 0) ns = 0.01
