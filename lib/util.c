@@ -351,6 +351,11 @@ hex_decode(const char *s, size_t n, uint8_t *out)
 	return (long)nb;
 }
 
+const uint32_t num_pow10_u32[10] = {
+	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+	1000000000,
+};
+
 const char num_digit_pairs[201] =
     "00010203040506070809101112131415161718192021222324"
     "25262728293031323334353637383940414243444546474849"
@@ -414,6 +419,21 @@ num_fmt_pad(uint64_t v, int width, char *out)
 {
 	int i = width;
 
+	if (v <= UINT32_MAX) {	/* a fraction's digits: 32 bits are cheaper */
+		uint32_t w = (uint32_t)v;
+
+		for (; i >= 4; w /= 10000) {
+			num_put4(out + i, w % 10000);
+			i -= 4;
+		}
+		for (; i >= 2; w /= 100) {
+			i -= 2;
+			memcpy(out + i, num_digit_pairs + 2 * (w % 100), 2);
+		}
+		if (i == 1)
+			out[0] = (char)('0' + w % 10);
+		return;
+	}
 	while (i >= 2) {
 		i -= 2;
 		memcpy(out + i, num_digit_pairs + 2 * (v % 100), 2);

@@ -82,40 +82,75 @@ int hex_decode_range(const char *s, size_t n, size_t from, size_t to,
  */
 void hex_encode(const uint8_t *p, size_t n, char *out);
 
+/* 10^0 .. 10^9 */
+extern const uint32_t num_pow10_u32[10];
+
+/*
+ * The number of decimal digits of v (1 to 10): log10 from the bit length
+ * (1233 / 4096 is just over log10(2)), less one below that power of ten.
+ */
+static inline size_t
+num_len_u32(uint32_t v)
+{
+	unsigned t = (unsigned)(32 - __builtin_clz(v | 1)) * 1233 >> 12;
+
+	return t + 1 - ((v | 1) < num_pow10_u32[t]);
+}
+
 /* The number of decimal digits of v (1 to 20). */
 static inline size_t
 num_len_u64(uint64_t v)
 {
-	size_t n = 1;
+	size_t n = 0;
 
-	while (v >= 10000) {
+	/* most values (ports, lengths, 32-bit sequence numbers) fit 32 bits */
+	while (v > UINT32_MAX) {
 		v /= 10000;
 		n += 4;
 	}
-	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+	return n + num_len_u32((uint32_t)v);
 }
 
 /* "00" to "99": two digits per division by 100. */
 extern const char num_digit_pairs[201];
 
+/* The four digits of r < 10000 before p. */
+static inline char *
+num_put4(char *p, uint32_t r)
+{
+	p -= 4;
+	memcpy(p, num_digit_pairs + 2 * (r / 100), 2);
+	memcpy(p + 2, num_digit_pairs + 2 * (r % 100), 2);
+	return p;
+}
+
 /*
  * Decimal text of v into out[0..len), len = num_len_u64(v): written in
- * place from the last digit back, no printf and no copy.
+ * place from the last digit back, no printf and no copy; four digits a
+ * division, in 32-bit arithmetic once v fits (cheaper than 64-bit), split
+ * exactly as num_len_u64 counts.
  */
 static inline void
 num_fmt_u64_len(uint64_t v, char *out, size_t len)
 {
 	char *p = out + len;
+	uint32_t w;
 
-	while (v >= 100) {
-		p -= 2;
-		memcpy(p, num_digit_pairs + 2 * (v % 100), 2);
-		v /= 100;
+	while (v > UINT32_MAX) {
+		p = num_put4(p, (uint32_t)(v % 10000));
+		v /= 10000;
 	}
-	if (v >= 10)
-		memcpy(p - 2, num_digit_pairs + 2 * v, 2);
+	for (w = (uint32_t)v; w >= 10000; w /= 10000)
+		p = num_put4(p, w % 10000);
+	if (w >= 100) {
+		p -= 2;
+		memcpy(p, num_digit_pairs + 2 * (w % 100), 2);
+		w /= 100;
+	}
+	if (w >= 10)
+		memcpy(p - 2, num_digit_pairs + 2 * w, 2);
 	else
-		p[-1] = (char)('0' + v);
+		p[-1] = (char)('0' + w);
 }
 
 /* Decimal text of v at out (room for 20 bytes), no printf; the length. */

@@ -1,5 +1,10 @@
 /*
- * numdouble: checks lib/util's num_double against strtod, bit for bit.
+ * numtext: checks lib/util's number text both ways against libc.
+ * "fmt": num_fmt_u64, num_len_u64 and num_fmt_pad against snprintf on the
+ * edges (every power of ten and its neighbours, 2^32, 2^64 - 1) and on a
+ * million random values of every length; prints what differs, then
+ * "N checked, M differ".
+ * Otherwise num_double against strtod, bit for bit.
  * Reads decimal numbers, one a line, on stdin; prints each one whose value
  * differs as "TEXT num_double strtod" (%a), or whose syntax num_double
  * refuses, and last "N checked, M differ".  Exit 1 when any differs.
@@ -70,11 +75,67 @@ shape(uint64_t *x, int k, char *out, size_t room)
 	}
 }
 
+/* One value through num_fmt_u64 and num_fmt_pad, against snprintf. */
+static void
+check_fmt(uint64_t v, unsigned long long *n, unsigned long long *differ)
+{
+	char want[32], got[32];
+	size_t len = num_fmt_u64(v, got);
+
+	snprintf(want, sizeof(want), "%" PRIu64, v);
+	if (len != strlen(want) || len != num_len_u64(v) ||
+	    memcmp(got, want, len) != 0) {
+		printf("%s: num_fmt_u64 gave %.*s (%zu)\n", want, (int)len,
+		    got, num_len_u64(v));
+		++*differ;
+	}
+	for (int w = 1; w <= 20; w++) {
+		snprintf(want, sizeof(want), "%0*" PRIu64, w, v);
+		num_fmt_pad(v, w, got);
+		/* the low w digits */
+		if (memcmp(got, want + strlen(want) - (size_t)w,
+		    (size_t)w) != 0) {
+			printf("%s: num_fmt_pad %d gave %.*s\n", want, w, w,
+			    got);
+			++*differ;
+		}
+	}
+	++*n;
+}
+
+static int
+fmt_main(void)
+{
+	unsigned long long n = 0, differ = 0;
+	uint64_t x = 88172645463325252ULL, p = 1;
+
+	for (int k = 0; k < 20; k++, p *= 10)
+		for (uint64_t d = 0; d < 3; d++) {
+			check_fmt(p - 1 + d, &n, &differ);
+			check_fmt(p * 9 + d, &n, &differ);
+		}
+	check_fmt(UINT32_MAX, &n, &differ);
+	check_fmt((uint64_t)UINT32_MAX + 1, &n, &differ);
+	check_fmt(UINT64_MAX, &n, &differ);
+	check_fmt(UINT64_MAX - 1, &n, &differ);
+	for (int i = 0; i < 1000000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		check_fmt(x >> (x % 64), &n, &differ);	/* every length */
+	}
+	printf("%llu checked, %llu differ\n", n, differ);
+	return differ > 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	unsigned long long n = 0, differ = 0;
 	char line[256];
+
+	if (argc == 2 && strcmp(argv[1], "fmt") == 0)
+		return fmt_main();
 
 	if (argc == 3 && strcmp(argv[1], "random") == 0) {
 		unsigned long long want = strtoull(argv[2], NULL, 10);

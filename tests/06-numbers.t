@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# lib/util num_double: its fast path (Clinger's: an exact mantissa divided
-# by an exact power of ten) must give strtod's value bit for bit, the
-# filters read millions of times and milliseconds through it.
+# lib/util's number text: num_double's fast path (Clinger's: an exact
+# mantissa divided by an exact power of ten) must give strtod's value bit
+# for bit, the filters read millions of times and milliseconds through it;
+# num_fmt_u64 and num_fmt_pad, which write every number pcap2csv prints,
+# must give printf's digits.
 . "$(dirname "$0")/tap.sh"
-N=$TOOLS/numdouble
+N=$TOOLS/numtext
+
+out=$("$N" fmt); rc=$?
+is "$rc:${out##*$'\n'}" "0:1000124 checked, 0 differ" "numbers written as printf writes them: powers of ten and their neighbours, 2^32, 2^64 - 1, a million of every length"
+[ "$rc" = 0 ] || printf '%s\n' "$out" | head -5 >&2
 
 out=$("$N" random 400000); rc=$?
 is "$rc:${out##*$'\n'}" "0:400000 checked, 0 differ" "400,000 numbers of the filters' shapes read as strtod reads them"
