@@ -38,15 +38,31 @@ struct field_ctx {
  */
 typedef void field_fmt(const struct field_ctx *c);
 
+/* One byte in decimal: a byte is at most three digits. */
+static size_t
+octet_text(uint8_t v, char *out)
+{
+	if (v >= 100) {
+		out[0] = (char)('0' + v / 100);
+		memcpy(out + 1, num_digit_pairs + 2 * (v % 100), 2);
+		return 3;
+	}
+	if (v >= 10) {
+		memcpy(out, num_digit_pairs + 2 * v, 2);
+		return 2;
+	}
+	out[0] = (char)('0' + v);
+	return 1;
+}
+
 static size_t
 ipv4_text(const uint8_t *a, char *out)
 {
-	size_t n = 0;
+	size_t n = octet_text(a[0], out);
 
-	for (int i = 0; i < 4; i++) {
-		if (i > 0)
-			out[n++] = '.';
-		n += num_fmt_u64(a[i], out + n);
+	for (int i = 1; i < 4; i++) {
+		out[n++] = '.';
+		n += octet_text(a[i], out + n);
 	}
 	return n;
 }
@@ -187,9 +203,36 @@ static void
 put_ip(const struct field_ctx *c, int af, enum ipf f)
 {
 	char s[DIS_MAX_IP * 48];
-	size_t n = ip_values(c->d, af, f, s, sizeof(s));
+	size_t n;
 
-	if (n > 0)
+	if (c->d->nip == 1 && af == 4) {
+		/* most frames: one IPv4 header, its values straight out */
+		const struct dis_ip *ip = &c->d->ip[0];
+
+		if (ip->af != 4 || !ip_field_present(ip, f))
+			return;
+		switch (f) {
+		case IPF_SRC:
+			put_text(c, s, ipv4_text(ip->src, s));
+			return;
+		case IPF_DST:
+			put_text(c, s, ipv4_text(ip->dst, s));
+			return;
+		case IPF_PROTO:
+			put_u64(c, ip->proto);
+			return;
+		case IPF_LEN:
+			put_u64(c, ip->len);
+			return;
+		case IPF_TTL:
+			put_u64(c, ip->ttl);
+			return;
+		case IPF_HDR_LEN:
+			put_u64(c, ip->hdr_len);
+			return;
+		}
+	}
+	if ((n = ip_values(c->d, af, f, s, sizeof(s))) > 0)
 		put_text(c, s, n);
 }
 
@@ -214,6 +257,15 @@ put_frame_time_epoch(const struct field_ctx *c)
 {
 	char s[NST_TEXT_MAX];
 
+	if (c->f->sec >= 0) {	/* "sec.nnnnnnnnn" built in the row */
+		size_t n = num_len_u64((uint64_t)c->f->sec);
+		char *out = at_field(c->w, n + 10);
+
+		num_fmt_u64_len((uint64_t)c->f->sec, out, n);
+		out[n] = '.';
+		num_fmt_pad(c->f->nsec, 9, out + n + 1);
+		return;
+	}
 	put_text(c, s, nst_fmt_epoch(c->f->sec, c->f->nsec, s));
 }
 
@@ -305,10 +357,11 @@ put_ipv6_hlim(const struct field_ctx *c)
 	put_ip(c, 6, IPF_TTL);
 }
 
+/* The dissector's own names ("TCP", "SLL"): none needs quoting. */
 static void
 put_col_protocol(const struct field_ctx *c)
 {
-	at_put(c->w, c->d->protocol);
+	put_text(c, c->d->protocol, strlen(c->d->protocol));
 }
 
 /* tcp.*: the header as on the wire */
