@@ -3,12 +3,17 @@
 # mantissa divided by an exact power of ten) must give strtod's value bit
 # for bit, the filters read millions of times and milliseconds through it;
 # num_fmt_u64 and num_fmt_pad, which write every number pcap2csv prints,
-# must give printf's digits.
+# must give printf's digits, and hex_encode (SSE2, AVX2 where the processor
+# has it) printf's %02x.
 . "$(dirname "$0")/tap.sh"
 N=$TOOLS/numtext
 
 out=$("$N" fmt); rc=$?
 is "$rc:${out##*$'\n'}" "0:1000124 checked, 0 differ" "numbers written as printf writes them: powers of ten and their neighbours, 2^32, 2^64 - 1, a million of every length"
+[ "$rc" = 0 ] || printf '%s\n' "$out" | head -5 >&2
+
+out=$("$N" hex); rc=$?
+is "$rc:${out##*$'\n'}" "0:60200 checked, 0 differ" "payload hex as printf's %02x: random bytes of every length 0 to 300, nothing written past the end"
 [ "$rc" = 0 ] || printf '%s\n' "$out" | head -5 >&2
 
 out=$("$N" random 400000); rc=$?

@@ -4,6 +4,8 @@
  * edges (every power of ten and its neighbours, 2^32, 2^64 - 1) and on a
  * million random values of every length; prints what differs, then
  * "N checked, M differ".
+ * "hex": hex_encode against snprintf's %02x on random bytes of every
+ * length from 0 to 300 (its SIMD paths and the rest after them).
  * Otherwise num_double against strtod, bit for bit.
  * Reads decimal numbers, one a line, on stdin; prints each one whose value
  * differs as "TEXT num_double strtod" (%a), or whose syntax num_double
@@ -128,6 +130,38 @@ fmt_main(void)
 	return differ > 0;
 }
 
+static int
+hex_main(void)
+{
+	unsigned long long n = 0, differ = 0;
+	uint64_t x = 88172645463325252ULL;
+	uint8_t b[301];
+	char got[603], want[603];
+
+	for (int round = 0; round < 200; round++)
+		for (size_t len = 0; len <= 300; len++) {
+			for (size_t i = 0; i < len; i++) {
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				b[i] = (uint8_t)x;
+			}
+			for (size_t i = 0; i < len; i++)
+				snprintf(want + 2 * i, 3, "%02x", b[i]);
+			memset(got, '?', sizeof(got));
+			hex_encode(b, len, got);
+			if (memcmp(got, want, 2 * len) != 0 ||
+			    got[2 * len] != '?') {
+				printf("length %zu: %.*s\n", len,
+				    (int)(2 * len + 1), got);
+				differ++;
+			}
+			n++;
+		}
+	printf("%llu checked, %llu differ\n", n, differ);
+	return differ > 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -136,6 +170,8 @@ main(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "fmt") == 0)
 		return fmt_main();
+	if (argc == 2 && strcmp(argv[1], "hex") == 0)
+		return hex_main();
 
 	if (argc == 3 && strcmp(argv[1], "random") == 0) {
 		unsigned long long want = strtoull(argv[2], NULL, 10);
