@@ -850,6 +850,20 @@ at_get(const struct at_reader *r, int col)
 	return r->cur->buf + r->cur->off[c];
 }
 
+/* The split's offsets say it: a field ends where the next one starts. */
+size_t
+at_len(const struct at_reader *r, int col)
+{
+	size_t c = (size_t)col, end;
+
+	if (col < 0 || r->cur == NULL || c >= r->hdr.nf)
+		return 0;
+	if (r->map != NULL)
+		c = r->map[c];
+	end = c + 1 < r->cur->nf ? r->cur->off[c + 1] : r->cur->len;
+	return end - r->cur->off[c] - 1;
+}
+
 const char *
 at_file(const struct at_reader *r)
 {
