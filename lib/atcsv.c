@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "atcsv.h"
 #include "common.h"
@@ -16,12 +17,21 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(AT_NO_AVX2)
+#include <immintrin.h>
+#endif
 
 
-/* One parsed row: NUL-terminated fields stored back to back in buf. */
+/*
+ * One parsed row: NUL-terminated fields stored back to back in buf, which
+ * is the row's own mem (libcsv's fields, a header) or, for a plain line,
+ * the line itself in the reader's block.
+ */
 struct at_row {
 	char *buf;
-	size_t len, cap;
+	size_t len;
+	char *mem;
+	size_t cap;
 	size_t *off;
 	size_t nf, fcap;
 	size_t line;
@@ -40,7 +50,17 @@ enum quote_state {
 };
 
 #define MAGIC_LEN 4
+#ifndef AT_READ_BUFSIZE	/* -D a tiny one (and AT_NO_AVX2) to test the scan */
 #define AT_READ_BUFSIZE (1 << 18)
+#endif
+/* Room past a block's data: its '\n' sentinel and a vector load beyond. */
+#define BLOCK_PAD 64
+
+/* Input as read, lines found and split in place: see next_line. */
+struct at_block {
+	char *buf;
+	size_t cap;		/* bytes of data it holds at most */
+};
 
 struct at_reader {
 	/* the operands, read one after another */
@@ -48,14 +68,19 @@ struct at_reader {
 	char **names;		/* "stdin" for standard input */
 	size_t nfiles, fi;	/* files, and the one being read */
 	int own;		/* opened here: closed by at_reader_free */
-	char **iobufs;		/* their stdio buffers, freed after fclose */
+	int raw;		/* read(2) their descriptors, not fread */
 	FILE *fp;
+	int fd;			/* fp's, when raw; else -1 */
 	const char *name;
 	struct csv_parser csv;
-	char *line;
-	size_t linecap;
+	struct at_block *blk;	/* &own_blk, or standard input's */
+	struct at_block own_blk;
+	size_t bpos, bend;	/* the bytes of blk not yet taken as lines */
+	int fd_eof;		/* nothing more to read from fp */
+	int read_errno;		/* the read that ended it failed so */
+	int avx2;		/* the CPU has it: scan_fields_avx2 */
 	size_t lineno;		/* lines fed to the parser so far */
-	int eof;
+	int eof;		/* the last line taken, the end dealt with */
 	struct at_row hdr;	/* the first file's header: the columns */
 	int have_hdr;
 	size_t hdr_fi;		/* the file it came from */
@@ -77,6 +102,7 @@ struct at_reader {
 static void
 row_clear(struct at_row *row)
 {
+	row->buf = row->mem;
 	row->len = 0;
 	row->nf = 0;
 }
@@ -86,7 +112,8 @@ row_add(struct at_row *row, const char *s, size_t n)
 {
 	if (row->len + n + 1 > row->cap) {
 		row->cap = (row->len + n + 1) * 2;
-		row->buf = ereallocarray(row->buf, row->cap, 1);
+		row->mem = ereallocarray(row->mem, row->cap, 1);
+		row->buf = row->mem;
 	}
 	if (row->nf == row->fcap) {
 		row->fcap = row->fcap ? row->fcap * 2 : 32;
@@ -319,65 +346,238 @@ special_mask16(const char *s, size_t n)
 }
 
 /*
- * A line with no quote, no bare CR and no NUL, read while libcsv holds
- * nothing, is split on '@' directly: libcsv would give the very same
- * fields, only it spends most of a filter's time doing so on pcap2csv's long
- * hex payloads.  One pass, 16 bytes at a time, finds the separators and
- * whatever else sends the line to libcsv (or, a NUL, to fill's message).
+ * Of the 16 bytes at s, the '@'s in *at and in *stop the bytes that end
+ * the '@'s of a line's plain path: '"', CR, LF and NUL.
+ */
+static inline void
+scan_masks16(const char *s, unsigned *at, unsigned *stop)
+{
+#ifdef __SSE2__
+	__m128i c = _mm_loadu_si128((const __m128i *)(const void *)s);
+
+	*at = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c,
+	    _mm_set1_epi8(AT_SEP)));
+	*stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+	    _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('"')),
+	    _mm_cmpeq_epi8(c, _mm_setzero_si128())),
+	    _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('\r')),
+	    _mm_cmpeq_epi8(c, _mm_set1_epi8('\n')))));
+#else
+	static const uint8_t kind[256] = {
+		[AT_SEP] = 1, ['"'] = 2, ['\r'] = 2, ['\n'] = 2, ['\0'] = 2,
+	};
+
+	*at = *stop = 0;
+	for (size_t i = 0; i < 16; i++) {
+		unsigned k = kind[(unsigned char)s[i]];
+
+		*at |= (k & 1u) << i;
+		*stop |= (k >> 1) << i;
+	}
+#endif
+}
+
+/*
+ * Records the '@'s of the chunk at offset b of a line (the bits of at)
+ * that come before its first stop byte as where fields start: that byte's
+ * offset, or SIZE_MAX when the chunk has none.  No branch per '@' on what
+ * it is, nor on room: there is room for a chunk's worth first.
+ */
+static inline __attribute__((always_inline)) size_t
+take_seps(struct at_row *row, size_t b, unsigned at, unsigned stop)
+{
+	size_t nf = row->nf, *off;
+
+	if (stop != 0)
+		at &= (stop & -stop) - 1;
+	if (nf + 32 > row->fcap) {
+		row->fcap = 2 * (nf + 32);
+		row->off = ereallocarray(row->off, row->fcap,
+		    sizeof(*row->off));
+	}
+	off = row->off;
+	for (; at != 0; at &= at - 1)
+		off[nf++] = b + (size_t)__builtin_ctz(at) + 1;
+	row->nf = nf;
+	return stop != 0 ? b + (size_t)__builtin_ctz(stop) : SIZE_MAX;
+}
+
+/*
+ * The '@'s of the line at s, up to the first other special byte: its
+ * offset.  They end fields on the plain path, and it ends the line ('\n')
+ * or takes the line off it.  The block's '\n' sentinel bounds the scan, and
+ * its padding the loads past the sentinel, whose bits are never looked at.
+ */
+static size_t
+scan_fields(struct at_row *row, const char *s)
+{
+	for (size_t b = 0;; b += 16) {
+		unsigned at, stop;
+		size_t k;
+
+		scan_masks16(s + b, &at, &stop);
+		if ((k = take_seps(row, b, at, stop)) != SIZE_MAX)
+			return k;
+	}
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(AT_NO_AVX2)
+#define HAVE_AVX2_SCAN
+/* The same, 32 bytes at a time, on the CPUs that have AVX2. */
+__attribute__((target("avx2"))) static size_t
+scan_fields_avx2(struct at_row *row, const char *s)
+{
+	const __m256i sep = _mm256_set1_epi8(AT_SEP),
+	    quote = _mm256_set1_epi8('"'), cr = _mm256_set1_epi8('\r'),
+	    lf = _mm256_set1_epi8('\n'), nul = _mm256_setzero_si256();
+
+	for (size_t b = 0;; b += 32) {
+		__m256i c = _mm256_loadu_si256((const __m256i *)(const void *)
+		    (s + b));
+		unsigned at = (unsigned)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(c, sep));
+		unsigned stop = (unsigned)_mm256_movemask_epi8(
+		    _mm256_or_si256(
+		    _mm256_or_si256(_mm256_cmpeq_epi8(c, quote),
+		    _mm256_cmpeq_epi8(c, nul)),
+		    _mm256_or_si256(_mm256_cmpeq_epi8(c, cr),
+		    _mm256_cmpeq_epi8(c, lf))));
+		size_t k = take_seps(row, b, at, stop);
+
+		if (k != SIZE_MAX)
+			return k;
+	}
+}
+#endif
+
+/*
+ * Moves the part line the block ends in to its start (or, when it fills
+ * the block, doubles the block) and reads once, as much as there is: a
+ * pipe's rows go on as they come.  Bytes read, 0 at end, -1 (errno).
+ */
+static ssize_t
+refill(struct at_reader *r)
+{
+	struct at_block *b = r->blk;
+	size_t keep = r->bend - r->bpos;
+	ssize_t n;
+
+	if (r->bpos > 0) {
+		memmove(b->buf, b->buf + r->bpos, keep);
+		r->bpos = 0;
+		r->bend = keep;
+	} else if (keep == b->cap) {
+		b->cap *= 2;
+		b->buf = ereallocarray(b->buf, b->cap + BLOCK_PAD, 1);
+	}
+	if (r->fd >= 0)
+		n = read(r->fd, b->buf + r->bend, b->cap - r->bend);
+	else {
+		/* a caller's stream: what stdio holds of it comes first */
+		n = (ssize_t)fread(b->buf + r->bend, 1, b->cap - r->bend,
+		    r->fp);
+		if (n == 0 && ferror(r->fp))
+			n = -1;
+	}
+	if (n > 0)
+		r->bend += (size_t)n;
+	b->buf[r->bend] = '\n';
+	return n;
+}
+
+/*
+ * The next line of the file: *line, *len bytes with its '\n' (none on a
+ * last line without one), taken from the block; 1, 0 at the end of the
+ * file, -1 when reading failed (errno).  Lines were getline(3)'s: this is
+ * the same lines without copying each, and one pass over a plain line
+ * finds its end and its fields.  *plain is then the length of the line's
+ * data (less its '\n' or CRLF), with the offsets of its fields in the tail
+ * row; SIZE_MAX for a line that goes to libcsv: one with a quote, a bare
+ * CR or a NUL, or any line while libcsv holds part of a row.
  */
 static int
-split_plain(struct at_reader *r, size_t n)
+next_line(struct at_reader *r, char **line, size_t *len, size_t *plain)
 {
-	char *s = r->line, *buf;
-	struct at_row *row;
-	size_t cap;
+	/*
+	 * libcsv's part row, if any, is the tail row: left alone.  (A last
+	 * line without '\n' leaves a part row to csv_fini, unquoted.)
+	 */
+	struct at_row *row = r->csv_open || r->in_row ? NULL : tail_row(r);
 
-	if (r->csv_open)
-		return 0;
-	if (n > 0 && s[n - 1] == '\n')
-		n--;
-	if (n > 0 && s[n - 1] == '\r')
-		n--;
-	if (n == 0)
-		return 1;	/* libcsv skips blank lines too */
-	row = tail_row(r);
-	row_clear(row);
-	row->line = r->lineno;
-	if (row->fcap == 0) {
-		row->fcap = 32;
-		row->off = ereallocarray(NULL, row->fcap, sizeof(*row->off));
-	}
-	row->off[row->nf++] = 0;
-	for (size_t b = 0; b < n; b += 16) {
-		unsigned m = special_mask16(s + b, n - b < 16 ? n - b : 16);
-
-		for (; m != 0; m &= m - 1) {
-			size_t k = b + (size_t)__builtin_ctz(m);
-
-			if (s[k] != AT_SEP)
-				return 0;	/* nothing changed yet */
-			if (row->nf == row->fcap) {
-				row->fcap *= 2;
-				row->off = ereallocarray(row->off, row->fcap,
-				    sizeof(*row->off));
-			}
-			row->off[row->nf++] = k + 1;
+	if (row != NULL) {
+		row_clear(row);
+		if (row->fcap == 0) {
+			row->fcap = 32;
+			row->off = ereallocarray(NULL, row->fcap,
+			    sizeof(*row->off));
 		}
 	}
-	/* the fields in place: the separators become NULs, no copy */
-	for (size_t f = 1; f < row->nf; f++)
-		s[row->off[f] - 1] = '\0';
+	for (;;) {
+		char *s = r->blk->buf + r->bpos;
+		size_t avail = r->bend - r->bpos, k = 0, e;
+		ssize_t n;
+
+		if (row != NULL) {
+			row->nf = 0;
+			row->off[row->nf++] = 0;
+#ifdef HAVE_AVX2_SCAN
+			if (r->avx2)
+				k = scan_fields_avx2(row, s);
+			else
+#endif
+				k = scan_fields(row, s);
+		}
+		e = k;
+		if (row == NULL || s[k] != '\n')
+			e = (size_t)((char *)memchr(s + k, '\n',
+			    avail - k + 1) - s);
+		if (e < avail || (r->fd_eof && avail > 0)) {
+			/* a whole line, or the last without its '\n' */
+			*line = s;
+			*len = e < avail ? e + 1 : avail;
+			r->bpos += *len;
+			*plain = SIZE_MAX;
+			if (row == NULL)
+				;
+			else if (s[k] == '\n')
+				*plain = k;
+			else if (s[k] == '\r' && k + 1 == e)
+				*plain = k;	/* CRLF, or a last CR */
+			return 1;
+		}
+		if (r->fd_eof) {
+			errno = r->read_errno;
+			return r->read_errno != 0 ? -1 : 0;
+		}
+		if ((n = refill(r)) <= 0) {
+			/* getline's: a part line read before an error first */
+			r->fd_eof = 1;
+			r->read_errno = n < 0 ? errno : 0;
+		}
+	}
+}
+
+/*
+ * A plain line (see next_line) is split on '@' directly: libcsv would give
+ * the very same fields, only it spends most of a filter's time doing so
+ * on pcap2csv's long hex payloads.  The fields stay in place in the
+ * block, the separators made NULs: the row is valid until the next read.
+ */
+static void
+split_plain(struct at_reader *r, char *s, size_t n)
+{
+	struct at_row *row = &r->rows[r->nrows];
+	const size_t *off = row->off, nf = row->nf;	/* s may alias them */
+
+	if (n == 0)
+		return;		/* libcsv skips blank lines too */
+	for (size_t f = 1; f < nf; f++)
+		s[off[f] - 1] = '\0';
 	s[n] = '\0';
+	row->buf = s;
 	row->len = n + 1;
-	/* the row keeps the line; the next line goes to its old buffer */
-	buf = row->buf;
-	cap = row->cap;
-	row->buf = r->line;
-	row->cap = r->linecap;
-	r->line = buf;
-	r->linecap = cap;
+	row->line = r->lineno;
 	r->nrows++;
-	return 1;
 }
 
 static int next_file(struct at_reader *r);
@@ -387,23 +587,24 @@ static int
 fill(struct at_reader *r)
 {
 	while (r->head == r->nrows) {
-		ssize_t n;
+		char *line;
+		size_t n, plain;
+		int rc;
 
 		r->head = r->nrows = 0;
 		if (r->eof) {
-			int rc = next_file(r);
-
+			rc = next_file(r);
 			if (rc <= 0)
 				return rc;
 			continue;
 		}
-		n = getline(&r->line, &r->linecap, r->fp);
-		if (n < 0) {
-			if (ferror(r->fp)) {
-				warn_at(r->name, r->lineno + 1, "read error: %s",
-				    strerror(errno));
-				return -1;
-			}
+		rc = next_line(r, &line, &n, &plain);
+		if (rc < 0) {
+			warn_at(r->name, r->lineno + 1, "read error: %s",
+			    strerror(errno));
+			return -1;
+		}
+		if (rc == 0) {
 			r->eof = 1;
 			if (r->qstate == Q_IN) {
 				/* where the field began, not where input ends */
@@ -421,25 +622,25 @@ fill(struct at_reader *r)
 			continue;
 		}
 		r->lineno++;
-		for (ssize_t i = 0; i < n && r->nmagic < MAGIC_LEN; i++)
-			r->magic[r->nmagic++] = (unsigned char)r->line[i];
-		/* a plain line has no NUL: split_plain looks for one */
-		if (split_plain(r, (size_t)n))
+		for (size_t i = 0; i < n && r->nmagic < MAGIC_LEN; i++)
+			r->magic[r->nmagic++] = (unsigned char)line[i];
+		if (plain != SIZE_MAX) {
+			split_plain(r, line, plain);
 			continue;
-		if (memchr(r->line, '\0', (size_t)n) != NULL) {
+		}
+		if (memchr(line, '\0', n) != NULL) {
 			/* it would cut a field short without a word */
 			warn_at(r->name, r->lineno, "a NUL byte in the line%s",
 			    binary_hint(r->magic, r->nmagic));
 			return -1;
 		}
-		if (csv_parse(&r->csv, r->line, (size_t)n, on_field, on_row,
-		    r) != (size_t)n) {
+		if (csv_parse(&r->csv, line, n, on_field, on_row, r) != n) {
 			warn_at(r->name, r->lineno, "%s%s",
 			    csv_strerror(csv_error(&r->csv)),
 			    binary_hint(r->magic, r->nmagic));
 			return -1;
 		}
-		track_quotes(r, r->line, (size_t)n);
+		track_quotes(r, line, n);
 		r->csv_open = r->qstate == Q_IN;
 	}
 	return 1;
@@ -495,15 +696,38 @@ map_header(struct at_reader *r)
 	return 0;
 }
 
-/* Takes the row just parsed as a header: into *dst. */
+/* Takes the row just parsed as a header: into *dst, in memory of its own. */
 static void
 take_header(struct at_reader *r, struct at_row *dst)
 {
-	struct at_row tmp = *dst;
+	struct at_row tmp = *dst, *row = &r->rows[r->head];
 
-	*dst = r->rows[r->head];
-	r->rows[r->head] = tmp;
+	if (row->buf != row->mem) {
+		/* a plain line: its block is read over */
+		if (row->len > row->cap) {
+			row->cap = row->len;
+			row->mem = ereallocarray(row->mem, row->cap, 1);
+		}
+		memcpy(row->mem, row->buf, row->len);
+		row->buf = row->mem;
+	}
+	*dst = *row;
+	*row = tmp;
 	r->head++;
+}
+
+/* Starts on file fi: nothing of it read yet. */
+static void
+file_start(struct at_reader *r, size_t fi)
+{
+	r->fi = fi;
+	r->fp = r->fps[fi];
+	r->name = r->names[fi];
+	r->fd = r->raw ? fileno(r->fp) : -1;
+	r->bpos = r->bend = 0;
+	r->blk->buf[0] = '\n';
+	r->fd_eof = 0;
+	r->read_errno = 0;
 }
 
 /*
@@ -517,9 +741,7 @@ next_file(struct at_reader *r)
 
 	if (r->fi + 1 >= r->nfiles)
 		return 0;
-	r->fi++;
-	r->fp = r->fps[r->fi];
-	r->name = r->names[r->fi];
+	file_start(r, r->fi + 1);
 	r->lineno = 0;
 	r->eof = 0;
 	r->csv_open = 0;
@@ -539,13 +761,38 @@ next_file(struct at_reader *r)
 	return 1;
 }
 
+/*
+ * The block lines are read into.  Standard input's is the process's, made
+ * once and kept to exit, as stdio's buffer is: a second reader of stdin
+ * (the fuzz harness runs a filter many times, and loses what a run that
+ * exits holds) neither allocates nor loses another.
+ */
+static struct at_block *
+block_get(struct at_reader *r)
+{
+	static struct at_block stdin_blk;
+	struct at_block *b = &r->own_blk;
+
+	for (size_t i = 0; i < r->nfiles; i++)
+		if (r->fps[i] == stdin)
+			b = &stdin_blk;
+	if (b->buf == NULL) {
+		b->cap = AT_READ_BUFSIZE;
+		b->buf = ereallocarray(NULL, b->cap + BLOCK_PAD, 1);
+	}
+	return b;
+}
+
 static struct at_reader *
 reader_start(struct at_reader *r)
 {
 	int rc;
 
-	r->fp = r->fps[0];
-	r->name = r->names[0];
+	r->blk = block_get(r);
+#ifdef HAVE_AVX2_SCAN
+	r->avx2 = __builtin_cpu_supports("avx2");
+#endif
+	file_start(r, 0);
 	if (parser_init(r) != 0)
 		errx(EXIT_DATA, "out of memory");
 	rc = fill(r);
@@ -564,6 +811,7 @@ reader_start(struct at_reader *r)
 	return r;
 }
 
+/* A caller's stream, which it may have read from: through stdio. */
 struct at_reader *
 at_reader_open(FILE *fp, const char *name)
 {
@@ -606,29 +854,12 @@ at_reader_files(char *const *files, size_t nfiles)
 		}
 	}
 	/*
-	 * Reads of a pipe or file in big blocks: stdio's own 4 kB are one
-	 * read(2) per 4 kB of pcap2csv's output.  Standard input, itself
-	 * the process's, gets its buffer once and keeps it to exit (stdio
-	 * may still use it after at_reader_free): the one static here, so
-	 * that a second reader of stdin (the fuzz harness runs a filter many
-	 * times) neither allocates nor loses another.
+	 * Nothing has read these streams: their descriptors are read in big
+	 * blocks (stdio's 4 kB would be one read(2) per 4 kB of pcap2csv's
+	 * output, and a copy of every byte), each read taking what a pipe
+	 * holds, as stdio would.
 	 */
-	static char *stdin_buf;
-
-	r->iobufs = ecalloc(nfiles, sizeof(*r->iobufs));
-	for (size_t i = 0; i < nfiles; i++) {
-		char *buf;
-
-		if (r->fps[i] == stdin && stdin_buf != NULL)
-			continue;
-		buf = ereallocarray(NULL, AT_READ_BUFSIZE, 1);
-		if (setvbuf(r->fps[i], buf, _IOFBF, AT_READ_BUFSIZE) != 0)
-			free(buf);
-		else if (r->fps[i] == stdin)
-			stdin_buf = buf;
-		else
-			r->iobufs[i] = buf;
-	}
+	r->raw = 1;
 	return reader_start(r);
 }
 
@@ -639,26 +870,23 @@ at_reader_free(struct at_reader *r)
 		return;
 	csv_free(&r->csv);
 	for (size_t i = 0; i < r->rowcap; i++) {
-		free(r->rows[i].buf);
+		free(r->rows[i].mem);
 		free(r->rows[i].off);
 	}
 	for (size_t i = 0; i < r->nfiles; i++) {
 		if (r->own && r->fps[i] != NULL && r->fps[i] != stdin)
 			fclose(r->fps[i]);
-		if (r->iobufs != NULL)
-			free(r->iobufs[i]);
 		free(r->names[i]);
 	}
 	free(r->fps);
-	free(r->iobufs);
 	free(r->names);
 	free(r->rows);
-	free(r->hdr.buf);
+	free(r->hdr.mem);
 	free(r->hdr.off);
-	free(r->fhdr.buf);
+	free(r->fhdr.mem);
 	free(r->fhdr.off);
 	free(r->map);
-	free(r->line);
+	free(r->own_blk.buf);
 	free(r);
 }
 
@@ -711,6 +939,20 @@ at_get(const struct at_reader *r, int col)
 	if (r->map != NULL)
 		c = r->map[c];
 	return r->cur->buf + r->cur->off[c];
+}
+
+/* The split's offsets say it: a field ends where the next one starts. */
+size_t
+at_len(const struct at_reader *r, int col)
+{
+	size_t c = (size_t)col, end;
+
+	if (col < 0 || r->cur == NULL || c >= r->hdr.nf)
+		return 0;
+	if (r->map != NULL)
+		c = r->map[c];
+	end = c + 1 < r->cur->nf ? r->cur->off[c + 1] : r->cur->len;
+	return end - r->cur->off[c] - 1;
 }
 
 const char *

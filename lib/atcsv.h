@@ -52,6 +52,8 @@ int at_next(struct at_reader *r);
 
 /* Field `col` of the current row; "" for col < 0. */
 const char *at_get(const struct at_reader *r, int col);
+/* Its length, strlen(at_get(r, col)) without a scan of a long field. */
+size_t at_len(const struct at_reader *r, int col);
 
 /* The name of the file being read ("stdin" for standard input). */
 const char *at_file(const struct at_reader *r);

@@ -94,19 +94,33 @@ static int
 digits(const char *s, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;
-	int range = 0;
+	int range;
 
 	if (*s == '\0')
 		return NUM_SYNTAX;
+	/* 19 digits cannot overflow: no check per digit in ports, lengths */
+	for (int i = 0; i < 19; i++, s++) {
+		unsigned d = (unsigned char)*s - '0';
+
+		if (*s == '\0')
+			break;
+		if (d > 9)
+			return NUM_SYNTAX;
+		v = v * 10 + d;
+	}
+	range = v > max;
 	for (; *s != '\0'; s++) {
 		unsigned d = (unsigned char)*s - '0';
+		uint64_t t;
 
 		if (d > 9)
 			return NUM_SYNTAX;
-		if (d > max || v > (max - d) / 10)
+		/* v * 10 + d > max, without a division per digit */
+		if (range || __builtin_mul_overflow(v, 10, &t) ||
+		    __builtin_add_overflow(t, d, &t) || t > max)
 			range = 1;	/* keep reading: "12x" is syntax */
 		else
-			v = v * 10 + d;
+			v = t;
 	}
 	if (range)
 		return NUM_RANGE;
@@ -178,17 +192,30 @@ num_hex(const char *s, uint64_t max, uint64_t *out)
 int
 num_fixed(const char *s, int scale, int64_t min, int64_t max, int64_t *out)
 {
-	uint64_t whole = 0, frac = 0, unit = 1, mag;
+	/* 10^i: a time's scale 9 is 18 multiplications by 10 otherwise */
+	static const uint64_t pow10[] = {
+		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+		100000000, 1000000000, 10000000000, 100000000000,
+		1000000000000, 10000000000000, 100000000000000,
+		1000000000000000, 10000000000000000, 100000000000000000,
+		1000000000000000000, 10000000000000000000u,
+	};
+	const int npow = (int)(sizeof(pow10) / sizeof(pow10[0]));
+	uint64_t whole = 0, frac = 0, unit = 1, mag, t;
 	int neg = *s == '-', nd = 0, nf = 0, range = 0;
 
 	s += neg;
+	/* as in digits: 19 of them cannot overflow */
+	for (; nd < 19 && *s >= '0' && *s <= '9'; s++, nd++)
+		whole = whole * 10 + (uint64_t)(*s - '0');
 	for (; *s >= '0' && *s <= '9'; s++, nd++) {
 		unsigned d = (unsigned char)*s - '0';
 
-		if (whole > (UINT64_MAX - d) / 10)
+		if (range || __builtin_mul_overflow(whole, 10, &t) ||
+		    __builtin_add_overflow(t, d, &t))
 			range = 1;
 		else
-			whole = whole * 10 + d;
+			whole = t;
 	}
 	if (*s == '.') {
 		for (s++; *s >= '0' && *s <= '9'; s++, nf++)
@@ -199,13 +226,18 @@ num_fixed(const char *s, int scale, int64_t min, int64_t max, int64_t *out)
 	}
 	if (*s != '\0' || nd == 0)
 		return NUM_SYNTAX;
-	for (int i = nf; i < scale; i++)
-		frac *= 10;
-	for (int i = 0; i < scale; i++)
-		unit *= 10;
-	if (range || whole > (UINT64_MAX - frac) / unit)
+	if (scale >= 0 && scale < npow) {
+		frac *= nf < scale ? pow10[scale - nf] : 1;
+		unit = pow10[scale];
+	} else {
+		for (int i = nf; i < scale; i++)
+			frac *= 10;
+		for (int i = 0; i < scale; i++)
+			unit *= 10;
+	}
+	if (range || __builtin_mul_overflow(whole, unit, &mag) ||
+	    __builtin_add_overflow(mag, frac, &mag))
 		return NUM_RANGE;
-	mag = whole * unit + frac;
 	if (neg) {
 		if (mag > (uint64_t)INT64_MAX + 1)
 			return NUM_RANGE;

@@ -268,7 +268,7 @@ payload(struct tcp_reader *t, const struct at_reader *r, struct reasm *ra,
     int64_t off, uint32_t len)
 {
 	const char *hex = at_get(r, t->col[C_PAYLOAD]);
-	struct hex_text h = { t, hex, strlen(hex), 0 };
+	struct hex_text h = { t, hex, at_len(r, t->col[C_PAYLOAD]), 0 };
 	long nb = hex_count(hex, h.n);
 
 	if (nb >= 0 && (size_t)nb + 1 > t->bytecap) {

@@ -463,7 +463,7 @@ udp_row(struct udp_reader *u, struct at_reader *r, int64_t now)
 	    (got = at_get_u64(r, u->clen, &ulen)) < 0)
 		return -1;
 	hex = at_get(r, u->cpayload);
-	n = strlen(hex);
+	n = at_len(r, u->cpayload);
 	if (n / 2 + 1 > u->bytecap) {
 		u->bytecap = n / 2 + 1024;
 		u->bytes = ereallocarray(u->bytes, u->bytecap, 1);
