@@ -121,6 +121,8 @@ struct conv {
 	struct flow flow[2];	/* [0]: from addr[0]/port[0] */
 };
 
+#define CONV_RECENT 16	/* a power of two */
+
 struct tcp_table {
 	struct conv *convs;	/* every conversation, in order of creation */
 	size_t count, convs_cap;
@@ -135,6 +137,9 @@ struct tcp_table {
 	uint32_t since_sweep;	/* segments since the last sweep */
 	int (*mptcp_ops)(void *, uint32_t);	/* tcp_table_set_mptcp */
 	void *mptcp_ctx;
+	/* conversations found lately, index + 1 by their ports (symmetric):
+	 * a tuple keeps its conversation for good, so a match is the one */
+	uint32_t recent[CONV_RECENT];
 };
 
 /* What tshark's tcp_acked record for the current frame would hold. */
@@ -433,6 +438,15 @@ index_grow(struct tcp_table *t)
 static struct conv *
 conv_find(struct tcp_table *t, const struct tcp_seg *s, int *dir)
 {
+	uint32_t *r = &t->recent[(s->sport ^ s->dport) & (CONV_RECENT - 1)];
+	if (*r != 0) {		/* most segments: a flow seen just before */
+		struct conv *c = &t->convs[*r - 1];
+		int d = conv_dir(c, s);
+		if (d >= 0) {
+			*dir = d;
+			return c;
+		}
+	}
 	uint64_t h = conv_hash(s->af, s->src, s->sport, s->dst, s->dport);
 	size_t i = h & (t->cap - 1);
 	uint64_t e;
@@ -441,6 +455,7 @@ conv_find(struct tcp_table *t, const struct tcp_seg *s, int *dir)
 			struct conv *c = &t->convs[(uint32_t)e - 1];
 			int d = conv_dir(c, s);
 			if (d >= 0) {
+				*r = (uint32_t)e;
 				*dir = d;
 				return c;
 			}
@@ -459,6 +474,7 @@ conv_find(struct tcp_table *t, const struct tcp_seg *s, int *dir)
 	c->used = 0;
 	conv_start(t, c, s);
 	t->index[i] = (h >> 32) << 32 | (t->count + 1);
+	*r = (uint32_t)(t->count + 1);
 	t->count++;
 	if (t->count * 4 > t->cap * 3)
 		index_grow(t);
