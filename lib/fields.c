@@ -110,6 +110,35 @@ ip_field_present(const struct dis_ip *ip, enum ipf f)
 	return false;
 }
 
+/* One IP header's address field (IPF_SRC, IPF_DST) as text. */
+static size_t
+ip_addr_text(const struct dis_ip *ip, enum ipf f, char *out)
+{
+	const uint8_t *a = f == IPF_SRC ? ip->src : ip->dst;
+
+	return ip->af == 4 ? ipv4_text(a, out) : ipv6_text(a, out);
+}
+
+/* One IP header's numeric field (any but the addresses). */
+static uint64_t
+ip_number(const struct dis_ip *ip, enum ipf f)
+{
+	switch (f) {
+	case IPF_PROTO: return ip->proto;
+	case IPF_LEN: return ip->len;
+	case IPF_TTL: return ip->ttl;
+	case IPF_HDR_LEN: return ip->hdr_len;
+	case IPF_SRC: case IPF_DST: break;
+	}
+	return 0;
+}
+
+static bool
+ip_is_addr(enum ipf f)
+{
+	return f == IPF_SRC || f == IPF_DST;
+}
+
 /* Every occurrence of an IP field, comma-separated, as tshark prints it. */
 static size_t
 ip_values(const struct dissection *d, int af, enum ipf f, char *out,
@@ -126,28 +155,8 @@ ip_values(const struct dissection *d, int af, enum ipf f, char *out,
 			break;
 		if (n > 0)
 			out[n++] = ',';
-		switch (f) {
-		case IPF_SRC:
-			n += af == 4 ? ipv4_text(ip->src, out + n) :
-			    ipv6_text(ip->src, out + n);
-			break;
-		case IPF_DST:
-			n += af == 4 ? ipv4_text(ip->dst, out + n) :
-			    ipv6_text(ip->dst, out + n);
-			break;
-		case IPF_PROTO:
-			n += num_fmt_u64(ip->proto, out + n);
-			break;
-		case IPF_LEN:
-			n += num_fmt_u64(ip->len, out + n);
-			break;
-		case IPF_TTL:
-			n += num_fmt_u64(ip->ttl, out + n);
-			break;
-		case IPF_HDR_LEN:
-			n += num_fmt_u64(ip->hdr_len, out + n);
-			break;
-		}
+		n += ip_is_addr(f) ? ip_addr_text(ip, f, out + n) :
+		    num_fmt_u64(ip_number(ip, f), out + n);
 	}
 	return n;
 }
@@ -199,38 +208,24 @@ put_flag(const struct field_ctx *c, unsigned count)
 		put_text(c, s, n);
 }
 
-static void
+/* Inline: each put_ip_* then runs only its own field's branch. */
+static inline __attribute__((always_inline)) void
 put_ip(const struct field_ctx *c, int af, enum ipf f)
 {
 	char s[DIS_MAX_IP * 48];
 	size_t n;
 
-	if (c->d->nip == 1 && af == 4) {
-		/* most frames: one IPv4 header, its values straight out */
+	if (c->d->nip == 1) {
+		/* most frames: one IP header, no list to build */
 		const struct dis_ip *ip = &c->d->ip[0];
 
-		if (ip->af != 4 || !ip_field_present(ip, f))
+		if (ip->af != af || !ip_field_present(ip, f))
 			return;
-		switch (f) {
-		case IPF_SRC:
-			put_text(c, s, ipv4_text(ip->src, s));
-			return;
-		case IPF_DST:
-			put_text(c, s, ipv4_text(ip->dst, s));
-			return;
-		case IPF_PROTO:
-			put_u64(c, ip->proto);
-			return;
-		case IPF_LEN:
-			put_u64(c, ip->len);
-			return;
-		case IPF_TTL:
-			put_u64(c, ip->ttl);
-			return;
-		case IPF_HDR_LEN:
-			put_u64(c, ip->hdr_len);
-			return;
-		}
+		if (ip_is_addr(f))
+			put_text(c, s, ip_addr_text(ip, f, s));
+		else
+			put_u64(c, ip_number(ip, f));
+		return;
 	}
 	if ((n = ip_values(c->d, af, f, s, sizeof(s))) > 0)
 		put_text(c, s, n);
