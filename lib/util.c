@@ -192,15 +192,6 @@ num_hex(const char *s, uint64_t max, uint64_t *out)
 int
 num_fixed(const char *s, int scale, int64_t min, int64_t max, int64_t *out)
 {
-	/* 10^i: a time's scale 9 is 18 multiplications by 10 otherwise */
-	static const uint64_t pow10[] = {
-		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
-		100000000, 1000000000, 10000000000, 100000000000,
-		1000000000000, 10000000000000, 100000000000000,
-		1000000000000000, 10000000000000000, 100000000000000000,
-		1000000000000000000, 10000000000000000000u,
-	};
-	const int npow = (int)(sizeof(pow10) / sizeof(pow10[0]));
 	uint64_t whole = 0, frac = 0, unit = 1, mag, t;
 	int neg = *s == '-', nd = 0, nf = 0, range = 0;
 
@@ -226,15 +217,11 @@ num_fixed(const char *s, int scale, int64_t min, int64_t max, int64_t *out)
 	}
 	if (*s != '\0' || nd == 0)
 		return NUM_SYNTAX;
-	if (scale >= 0 && scale < npow) {
-		frac *= nf < scale ? pow10[scale - nf] : 1;
-		unit = pow10[scale];
-	} else {
-		for (int i = nf; i < scale; i++)
-			frac *= 10;
-		for (int i = 0; i < scale; i++)
-			unit *= 10;
-	}
+	if (scale < 0 || scale >= NUM_POW10_N)
+		return NUM_RANGE;	/* 10^scale must fit: callers use 6, 9 */
+	/* from the table: a time's scale 9 is 18 multiplications otherwise */
+	frac *= nf < scale ? num_pow10[scale - nf] : 1;
+	unit = num_pow10[scale];
 	if (range || __builtin_mul_overflow(whole, unit, &mag) ||
 	    __builtin_add_overflow(mag, frac, &mag))
 		return NUM_RANGE;
@@ -260,12 +247,8 @@ static const double pow10_exact[23] = {
 static inline bool
 num_digit_acc(uint64_t *m, char c)
 {
-	uint64_t d = (uint64_t)(c - '0');
-
-	if (*m > (UINT64_MAX - d) / 10)
-		return false;
-	*m = *m * 10 + d;
-	return true;
+	return !__builtin_mul_overflow(*m, 10, m) &&
+	    !__builtin_add_overflow(*m, (uint64_t)(c - '0'), m);
 }
 
 int
@@ -386,9 +369,12 @@ hex_decode(const char *s, size_t n, uint8_t *out)
 	return (long)nb;
 }
 
-const uint32_t num_pow10_u32[10] = {
+const uint64_t num_pow10[NUM_POW10_N] = {
 	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
-	1000000000,
+	1000000000, 10000000000, 100000000000, 1000000000000,
+	10000000000000, 100000000000000, 1000000000000000,
+	10000000000000000, 100000000000000000, 1000000000000000000,
+	10000000000000000000u,
 };
 
 const char num_digit_pairs[201] =
