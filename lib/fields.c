@@ -252,13 +252,9 @@ put_frame_time_epoch(const struct field_ctx *c)
 {
 	char s[NST_TEXT_MAX];
 
-	if (c->f->sec >= 0) {	/* "sec.nnnnnnnnn" built in the row */
-		size_t n = num_len_u64((uint64_t)c->f->sec);
-		char *out = at_field(c->w, n + 10);
-
-		num_fmt_u64_len((uint64_t)c->f->sec, out, n);
-		out[n] = '.';
-		num_fmt_pad(c->f->nsec, 9, out + n + 1);
+	if (c->f->sec >= 0) {	/* in the row: the seconds' digits, '.', 9 */
+		nst_fmt_epoch(c->f->sec, c->f->nsec, at_field(c->w,
+		    num_len_u64((uint64_t)c->f->sec) + 10));
 		return;
 	}
 	put_text(c, s, nst_fmt_epoch(c->f->sec, c->f->nsec, s));

@@ -36,7 +36,11 @@ int nst_parse_ms(const char *s, int64_t *ns);
 /* A signed duration in ns as seconds with 9 decimals; returns the length. */
 size_t nst_fmt_s(int64_t ns, char *out);
 
-/* frame.time_epoch: "1642327408.639800000" (also negative times). */
+/*
+ * frame.time_epoch: "1642327408.639800000" (also negative times); for
+ * sec >= 0 exactly num_len_u64(sec) + 10 bytes, so a caller can give it
+ * room in the row first.
+ */
 size_t nst_fmt_epoch(int64_t sec, uint32_t nsec, char *out);
 
 /* A signed duration in ns as ms with 3 decimals, rounded half away from 0. */
