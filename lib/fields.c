@@ -5,6 +5,7 @@
  * time.
  */
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "fields.h"
@@ -20,9 +21,15 @@ enum {
 	NEED_MPTCP = 4,	/* mptcp.*: the MPTCP analysis (frame_info.mv) */
 };
 
-/* What a formatter reads from, and the row it writes to. */
+/*
+ * What a formatter reads from, and the row it writes to: its text goes at
+ * p, with room up to end (field_put keeps room for the separators and the
+ * newline past end), and p is left after it.
+ */
 struct field_ctx {
 	struct at_writer *w;
+	char *p, *end;
+	size_t tail;		/* bytes kept past end: separators, newline */
 	struct field_buf *b;
 	const struct frame_info *f;
 	const struct dissection *d;
@@ -33,10 +40,49 @@ struct field_ctx {
 };
 
 /*
- * A formatter writes its field's value as one field of the row, or nothing
- * when the frame has no value for it (field_put then writes it empty).
+ * A formatter writes its field's value at c->p, or nothing when the frame
+ * has no value for it (the field is then empty); field_put writes the '@'
+ * between fields.
  */
-typedef void field_fmt(const struct field_ctx *c);
+typedef void field_fmt(struct field_ctx *c);
+
+/* The row's buffer grown for n more bytes at the cursor (row_field). */
+static void
+row_grow(struct field_ctx *c, size_t n)
+{
+	struct at_writer *w = c->w;
+	size_t at = (size_t)(c->p - w->buf);
+
+	w->len = at;
+	at_reserve(w, n + c->tail);
+	c->p = w->buf + at;
+	c->end = w->buf + w->cap - c->tail;
+}
+
+/*
+ * Room for up to n bytes of a field's text at the cursor: the formatter
+ * writes them there and moves c->p past what it wrote.  The text never
+ * needs quoting (numbers, addresses, hex): written in place, without a
+ * copy or a scan.
+ */
+static inline char *
+row_room(struct field_ctx *c, size_t n)
+{
+	/* signed: the '@'s field_put writes unchecked may pass end */
+	if (c->end - c->p < (ptrdiff_t)n)
+		row_grow(c, n);
+	return c->p;
+}
+
+/* Room for exactly n bytes, the cursor moved past them. */
+static inline char *
+row_field(struct field_ctx *c, size_t n)
+{
+	char *out = row_room(c, n);
+
+	c->p += n;
+	return out;
+}
 
 /* One byte in decimal: a byte is at most three digits. */
 static size_t
@@ -77,9 +123,9 @@ ipv6_text(const uint8_t *a, char *out)
 
 /* Bytes as lowercase hex, written straight into the row. */
 static void
-put_hex(struct at_writer *w, const uint8_t *p, size_t n)
+put_hex(struct field_ctx *c, const uint8_t *p, size_t n)
 {
-	hex_encode(p, n, at_field(w, 2 * n));
+	hex_encode(p, n, row_field(c, 2 * n));
 }
 
 /* Which IP header fields lie within the captured bytes. */
@@ -175,42 +221,42 @@ hex16(uint16_t v, char *out)
 
 /* Text that never needs quoting (digits, dots, commas, hex). */
 static void
-put_text(const struct field_ctx *c, const char *s, size_t n)
+put_text(struct field_ctx *c, const char *s, size_t n)
 {
-	char *out = at_field(c->w, n);
-
-	if (n > 0)		/* an empty first field: no buffer yet */
-		memcpy(out, s, n);
+	memcpy(row_field(c, n), s, n);
 }
 
-/* A number formatted straight into the row: no copy. */
-static void
-put_u64(const struct field_ctx *c, uint64_t v)
+/* A number formatted straight into the row: no copy; inline in each
+ * formatter, for the numbers are most of a row's fields. */
+static inline __attribute__((always_inline)) void
+put_u64(struct field_ctx *c, uint64_t v)
 {
 	size_t n = num_len_u64(v);
 
-	num_fmt_u64_len(v, at_field(c->w, n), n);
+	num_fmt_u64_len(v, row_field(c, n), n);
 }
 
 /* "1", or "1,1" when tshark's tree holds the flag twice. */
 static void
-put_flag(const struct field_ctx *c, unsigned count)
+put_flag(struct field_ctx *c, unsigned count)
 {
-	char s[16];
-	size_t n = 0;
+	char *out;
 
-	for (unsigned i = 0; i < count && i < 8; i++) {
+	if (count == 0)
+		return;
+	if (count > 8)
+		count = 8;
+	out = row_field(c, 2 * count - 1);
+	for (unsigned i = 0; i < count; i++) {
 		if (i > 0)
-			s[n++] = ',';
-		s[n++] = '1';
+			*out++ = ',';
+		*out++ = '1';
 	}
-	if (n > 0)
-		put_text(c, s, n);
 }
 
 /* Inline: each put_ip_* then runs only its own field's branch. */
 static inline __attribute__((always_inline)) void
-put_ip(const struct field_ctx *c, int af, enum ipf f)
+put_ip(struct field_ctx *c, int af, enum ipf f)
 {
 	char s[DIS_MAX_IP * 48];
 	size_t n;
@@ -221,9 +267,11 @@ put_ip(const struct field_ctx *c, int af, enum ipf f)
 
 		if (ip->af != af || !ip_field_present(ip, f))
 			return;
-		if (ip_is_addr(f))
-			put_text(c, s, ip_addr_text(ip, f, s));
-		else
+		if (ip_is_addr(f)) {	/* written in the row */
+			char *out = row_room(c, INET6_ADDRSTRLEN);
+
+			c->p = out + ip_addr_text(ip, f, out);
+		} else
 			put_u64(c, ip_number(ip, f));
 		return;
 	}
@@ -234,48 +282,57 @@ put_ip(const struct field_ctx *c, int af, enum ipf f)
 /* frame.* */
 
 static void
-put_frame_number(const struct field_ctx *c)
+put_frame_number(struct field_ctx *c)
 {
 	put_u64(c, c->f->number);
 }
 
 static void
-put_frame_time(const struct field_ctx *c)
+put_frame_time(struct field_ctx *c)
 {
-	char s[NST_TEXT_MAX];
+	char *out = row_room(c, NST_TEXT_MAX);
 
-	put_text(c, s, nst_fmt_abs(&c->b->time, c->f->sec, c->f->nsec, s));
+	c->p = out + nst_fmt_abs(&c->b->time, c->f->sec, c->f->nsec, out);
 }
 
 static void
-put_frame_time_epoch(const struct field_ctx *c)
+put_frame_time_epoch(struct field_ctx *c)
 {
-	char s[NST_TEXT_MAX];
+	struct field_buf *b = c->b;
+	char *out = row_room(c, NST_TEXT_MAX);
 
-	if (c->f->sec >= 0) {	/* in the row: the seconds' digits, '.', 9 */
-		nst_fmt_epoch(c->f->sec, c->f->nsec, at_field(c->w,
-		    num_len_u64((uint64_t)c->f->sec) + 10));
+	if (c->f->sec < 0) {	/* the fraction then counts back: no head */
+		c->p = out + nst_fmt_epoch(c->f->sec, c->f->nsec, out);
 		return;
 	}
-	put_text(c, s, nst_fmt_epoch(c->f->sec, c->f->nsec, s));
+	/* the seconds' digits and '.', as nst_fmt_epoch, kept while they last */
+	if (!b->epoch_valid || b->epoch_sec != c->f->sec) {
+		b->epoch_valid = true;
+		b->epoch_sec = c->f->sec;
+		b->epoch_len = nst_fmt_epoch(c->f->sec, 0, b->epoch) - 9;
+	}
+	_Static_assert(sizeof(b->epoch) <= NST_TEXT_MAX - 9, "epoch's room");
+	memcpy(out, b->epoch, sizeof(b->epoch));	/* fixed: a few stores */
+	num_fmt_pad(c->f->nsec, 9, out + b->epoch_len);
+	c->p = out + b->epoch_len + 9;
 }
 
 static void
-put_frame_time_relative(const struct field_ctx *c)
+put_frame_time_relative(struct field_ctx *c)
 {
-	char s[NST_TEXT_MAX];
+	char *out = row_room(c, NST_TEXT_MAX);
 
-	put_text(c, s, nst_fmt_s(c->f->rel_ns, s));
+	c->p = out + nst_fmt_s(c->f->rel_ns, out);
 }
 
 static void
-put_frame_len(const struct field_ctx *c)
+put_frame_len(struct field_ctx *c)
 {
 	put_u64(c, c->f->len);
 }
 
 static void
-put_frame_cap_len(const struct field_ctx *c)
+put_frame_cap_len(struct field_ctx *c)
 {
 	put_u64(c, c->f->caplen);
 }
@@ -283,74 +340,74 @@ put_frame_cap_len(const struct field_ctx *c)
 /* ip.*, ipv6.*: every header of the family in the frame */
 
 static void
-put_ip_src(const struct field_ctx *c)
+put_ip_src(struct field_ctx *c)
 {
 	put_ip(c, 4, IPF_SRC);
 }
 
 static void
-put_ip_dst(const struct field_ctx *c)
+put_ip_dst(struct field_ctx *c)
 {
 	put_ip(c, 4, IPF_DST);
 }
 
 static void
-put_ip_proto(const struct field_ctx *c)
+put_ip_proto(struct field_ctx *c)
 {
 	put_ip(c, 4, IPF_PROTO);
 }
 
 static void
-put_ip_len(const struct field_ctx *c)
+put_ip_len(struct field_ctx *c)
 {
 	put_ip(c, 4, IPF_LEN);
 }
 
 static void
-put_ip_ttl(const struct field_ctx *c)
+put_ip_ttl(struct field_ctx *c)
 {
 	put_ip(c, 4, IPF_TTL);
 }
 
 static void
-put_ip_hdr_len(const struct field_ctx *c)
+put_ip_hdr_len(struct field_ctx *c)
 {
 	put_ip(c, 4, IPF_HDR_LEN);
 }
 
 static void
-put_ipv6_src(const struct field_ctx *c)
+put_ipv6_src(struct field_ctx *c)
 {
 	put_ip(c, 6, IPF_SRC);
 }
 
 static void
-put_ipv6_dst(const struct field_ctx *c)
+put_ipv6_dst(struct field_ctx *c)
 {
 	put_ip(c, 6, IPF_DST);
 }
 
 static void
-put_ipv6_nxt(const struct field_ctx *c)
+put_ipv6_nxt(struct field_ctx *c)
 {
 	put_ip(c, 6, IPF_PROTO);
 }
 
 static void
-put_ipv6_plen(const struct field_ctx *c)
+put_ipv6_plen(struct field_ctx *c)
 {
 	put_ip(c, 6, IPF_LEN);
 }
 
 static void
-put_ipv6_hlim(const struct field_ctx *c)
+put_ipv6_hlim(struct field_ctx *c)
 {
 	put_ip(c, 6, IPF_TTL);
 }
 
 /* The dissector's own names ("TCP", "SLL"): none needs quoting. */
 static void
-put_col_protocol(const struct field_ctx *c)
+put_col_protocol(struct field_ctx *c)
 {
 	put_text(c, c->d->protocol, strlen(c->d->protocol));
 }
@@ -358,76 +415,74 @@ put_col_protocol(const struct field_ctx *c)
 /* tcp.*: the header as on the wire */
 
 static void
-put_tcp_srcport(const struct field_ctx *c)
+put_tcp_srcport(struct field_ctx *c)
 {
 	if (c->tcp)
 		put_u64(c, c->tcp->sport);
 }
 
 static void
-put_tcp_dstport(const struct field_ctx *c)
+put_tcp_dstport(struct field_ctx *c)
 {
 	if (c->tcp)
 		put_u64(c, c->tcp->dport);
 }
 
 static void
-put_tcp_len(const struct field_ctx *c)
+put_tcp_len(struct field_ctx *c)
 {
 	if (c->tcp && c->tcp->base && !c->tcp->unanalysed)
 		put_u64(c, c->tcp->len);
 }
 
 static void
-put_tcp_seq_raw(const struct field_ctx *c)
+put_tcp_seq_raw(struct field_ctx *c)
 {
 	if (c->tcp && c->tcp->base)
 		put_u64(c, c->tcp->seq);
 }
 
 static void
-put_tcp_ack_raw(const struct field_ctx *c)
+put_tcp_ack_raw(struct field_ctx *c)
 {
 	if (c->tcp && c->tcp->hdr)
 		put_u64(c, c->tcp->ack);
 }
 
 static void
-put_tcp_hdr_len(const struct field_ctx *c)
+put_tcp_hdr_len(struct field_ctx *c)
 {
 	if (c->tcp && c->tcp->hdr)
 		put_u64(c, c->tcp->hdr_len);
 }
 
 static void
-put_tcp_flags(const struct field_ctx *c)
+put_tcp_flags(struct field_ctx *c)
 {
-	char s[6];
-
 	if (c->tcp && c->tcp->hdr)
-		put_text(c, s, hex16(c->tcp->flags, s));
+		hex16(c->tcp->flags, row_field(c, 6));
 }
 
 static void
-put_tcp_window_size_value(const struct field_ctx *c)
+put_tcp_window_size_value(struct field_ctx *c)
 {
 	if (c->tcp && c->tcp->hdr)
 		put_u64(c, c->tcp->win);
 }
 
 static void
-put_tcp_payload(const struct field_ctx *c)
+put_tcp_payload(struct field_ctx *c)
 {
 	const struct dis_tcp *t = c->tcp;
 
 	if (t && t->full && t->len > 0 && t->payload_cap > 0)
-		put_hex(c->w, t->payload, t->payload_cap);
+		put_hex(c, t->payload, t->payload_cap);
 }
 
 /* tcp.*: what the TCP analysis says */
 
 static void
-put_tcp_stream(const struct field_ctx *c)
+put_tcp_stream(struct field_ctx *c)
 {
 	if (c->v)
 		put_u64(c, c->v->stream);
@@ -436,7 +491,7 @@ put_tcp_stream(const struct field_ctx *c)
 }
 
 static void
-put_tcp_seq(const struct field_ctx *c)
+put_tcp_seq(struct field_ctx *c)
 {
 	const struct dis_tcp *t = c->tcp;
 
@@ -447,7 +502,7 @@ put_tcp_seq(const struct field_ctx *c)
 }
 
 static void
-put_tcp_ack(const struct field_ctx *c)
+put_tcp_ack(struct field_ctx *c)
 {
 	const struct dis_tcp *t = c->tcp;
 
@@ -458,7 +513,7 @@ put_tcp_ack(const struct field_ctx *c)
 }
 
 static void
-put_tcp_window_size(const struct field_ctx *c)
+put_tcp_window_size(struct field_ctx *c)
 {
 	const struct dis_tcp *t = c->tcp;
 
@@ -469,65 +524,67 @@ put_tcp_window_size(const struct field_ctx *c)
 }
 
 static void
-put_tcp_acks_frame(const struct field_ctx *c)
+put_tcp_acks_frame(struct field_ctx *c)
 {
 	if (c->v && c->v->acks_frame > 0)
 		put_u64(c, c->v->acks_frame);
 }
 
 static void
-put_tcp_ack_rtt(const struct field_ctx *c)
+put_tcp_ack_rtt(struct field_ctx *c)
 {
-	char s[NST_TEXT_MAX];
+	char *out;
 
-	if (c->v && c->v->ack_rtt_ns >= 0)
-		put_text(c, s, nst_fmt_s(c->v->ack_rtt_ns, s));
+	if (c->v && c->v->ack_rtt_ns >= 0) {
+		out = row_room(c, NST_TEXT_MAX);
+		c->p = out + nst_fmt_s(c->v->ack_rtt_ns, out);
+	}
 }
 
 static void
-put_tcp_bytes_in_flight(const struct field_ctx *c)
+put_tcp_bytes_in_flight(struct field_ctx *c)
 {
 	if (c->v && c->v->bytes_in_flight >= 0)
 		put_u64(c, (uint64_t)c->v->bytes_in_flight);
 }
 
 static void
-put_tcp_retransmission(const struct field_ctx *c)
+put_tcp_retransmission(struct field_ctx *c)
 {
 	if (c->v)
 		put_flag(c, c->v->retransmission);
 }
 
 static void
-put_tcp_fast_retransmission(const struct field_ctx *c)
+put_tcp_fast_retransmission(struct field_ctx *c)
 {
 	if (c->v)
 		put_flag(c, c->v->fast_retransmission);
 }
 
 static void
-put_tcp_spurious_retransmission(const struct field_ctx *c)
+put_tcp_spurious_retransmission(struct field_ctx *c)
 {
 	if (c->v)
 		put_flag(c, c->v->spurious_retransmission);
 }
 
 static void
-put_tcp_out_of_order(const struct field_ctx *c)
+put_tcp_out_of_order(struct field_ctx *c)
 {
 	if (c->v)
 		put_flag(c, c->v->out_of_order);
 }
 
 static void
-put_tcp_duplicate_ack(const struct field_ctx *c)
+put_tcp_duplicate_ack(struct field_ctx *c)
 {
 	if (c->v)
 		put_flag(c, c->v->duplicate_ack);
 }
 
 static void
-put_tcp_lost_segment(const struct field_ctx *c)
+put_tcp_lost_segment(struct field_ctx *c)
 {
 	if (c->v)
 		put_flag(c, c->v->lost_segment);
@@ -536,60 +593,60 @@ put_tcp_lost_segment(const struct field_ctx *c)
 /* udp.* */
 
 static void
-put_udp_srcport(const struct field_ctx *c)
+put_udp_srcport(struct field_ctx *c)
 {
 	if (c->udp)
 		put_u64(c, c->udp->sport);
 }
 
 static void
-put_udp_dstport(const struct field_ctx *c)
+put_udp_dstport(struct field_ctx *c)
 {
 	if (c->udp)
 		put_u64(c, c->udp->dport);
 }
 
 static void
-put_udp_length(const struct field_ctx *c)
+put_udp_length(struct field_ctx *c)
 {
 	if (c->udp && c->udp->have >= 6)
 		put_u64(c, c->udp->length);
 }
 
 static void
-put_udp_payload(const struct field_ctx *c)
+put_udp_payload(struct field_ctx *c)
 {
 	const struct dis_udp *u = c->udp;
 
 	if (u && u->full && u->payload_cap > 0)
-		put_hex(c->w, u->payload, u->payload_cap);
+		put_hex(c, u->payload, u->payload_cap);
 }
 
 /* icmp.*, icmpv6.* */
 
 static void
-put_icmp_type(const struct field_ctx *c)
+put_icmp_type(struct field_ctx *c)
 {
 	if (c->d->icmp_type >= 0)
 		put_u64(c, (uint64_t)c->d->icmp_type);
 }
 
 static void
-put_icmp_code(const struct field_ctx *c)
+put_icmp_code(struct field_ctx *c)
 {
 	if (c->d->icmp_code >= 0)
 		put_u64(c, (uint64_t)c->d->icmp_code);
 }
 
 static void
-put_icmpv6_type(const struct field_ctx *c)
+put_icmpv6_type(struct field_ctx *c)
 {
 	if (c->d->icmp6_type >= 0)
 		put_u64(c, (uint64_t)c->d->icmp6_type);
 }
 
 static void
-put_icmpv6_code(const struct field_ctx *c)
+put_icmpv6_code(struct field_ctx *c)
 {
 	if (c->d->icmp6_code >= 0)
 		put_u64(c, (uint64_t)c->d->icmp6_code);
@@ -706,7 +763,7 @@ one:
 }
 
 static void
-put_mpopt(const struct field_ctx *c, enum mpf f)
+put_mpopt(struct field_ctx *c, enum mpf f)
 {
 	/* at most 40 bytes of options: 160 address ids of 3 digits, or 13
 	 * options of 21 digits */
@@ -722,91 +779,91 @@ put_mpopt(const struct field_ctx *c, enum mpf f)
 }
 
 static void
-put_mptcp_subtype(const struct field_ctx *c)
+put_mptcp_subtype(struct field_ctx *c)
 {
 	put_mpopt(c, MPF_SUBTYPE);
 }
 
 static void
-put_mptcp_version(const struct field_ctx *c)
+put_mptcp_version(struct field_ctx *c)
 {
 	put_mpopt(c, MPF_VERSION);
 }
 
 static void
-put_mptcp_flags(const struct field_ctx *c)
+put_mptcp_flags(struct field_ctx *c)
 {
 	put_mpopt(c, MPF_FLAGS);
 }
 
 static void
-put_mptcp_sendkey(const struct field_ctx *c)
+put_mptcp_sendkey(struct field_ctx *c)
 {
 	put_mpopt(c, MPF_SENDKEY);
 }
 
 static void
-put_mptcp_recvkey(const struct field_ctx *c)
+put_mptcp_recvkey(struct field_ctx *c)
 {
 	put_mpopt(c, MPF_RECVKEY);
 }
 
 static void
-put_mptcp_recvtok(const struct field_ctx *c)
+put_mptcp_recvtok(struct field_ctx *c)
 {
 	put_mpopt(c, MPF_RECVTOK);
 }
 
 static void
-put_mptcp_addrid(const struct field_ctx *c)
+put_mptcp_addrid(struct field_ctx *c)
 {
 	put_mpopt(c, MPF_ADDRID);
 }
 
 static void
-put_mptcp_sendrand(const struct field_ctx *c)
+put_mptcp_sendrand(struct field_ctx *c)
 {
 	put_mpopt(c, MPF_SENDRAND);
 }
 
 static void
-put_mptcp_rawdataseqno(const struct field_ctx *c)
+put_mptcp_rawdataseqno(struct field_ctx *c)
 {
 	put_mpopt(c, MPF_RAWDSN);
 }
 
 static void
-put_mptcp_subflowseqno(const struct field_ctx *c)
+put_mptcp_subflowseqno(struct field_ctx *c)
 {
 	put_mpopt(c, MPF_SSN);
 }
 
 static void
-put_mptcp_datalvllen(const struct field_ctx *c)
+put_mptcp_datalvllen(struct field_ctx *c)
 {
 	put_mpopt(c, MPF_DLEN);
 }
 
 static void
-put_mptcp_rawdataack(const struct field_ctx *c)
+put_mptcp_rawdataack(struct field_ctx *c)
 {
 	put_mpopt(c, MPF_RAWACK);
 }
 
 static void
-put_mptcp_dseqn8(const struct field_ctx *c)
+put_mptcp_dseqn8(struct field_ctx *c)
 {
 	put_mpopt(c, MPF_DSN8);
 }
 
 static void
-put_mptcp_dataack8(const struct field_ctx *c)
+put_mptcp_dataack8(struct field_ctx *c)
 {
 	put_mpopt(c, MPF_ACK8);
 }
 
 static void
-put_mptcp_datafin(const struct field_ctx *c)
+put_mptcp_datafin(struct field_ctx *c)
 {
 	put_mpopt(c, MPF_DATAFIN);
 }
@@ -815,7 +872,7 @@ put_mptcp_datafin(const struct field_ctx *c)
 
 /* n values, ','-joined, built in place */
 static void
-put_u64_list(const struct field_ctx *c, const uint64_t *v, size_t n)
+put_u64_list(struct field_ctx *c, const uint64_t *v, size_t n)
 {
 	char num[20], *out;
 	size_t len = 0, k = 0;
@@ -824,7 +881,7 @@ put_u64_list(const struct field_ctx *c, const uint64_t *v, size_t n)
 		return;
 	for (size_t i = 0; i < n; i++)
 		len += (i > 0) + num_fmt_u64(v[i], num);
-	out = at_field(c->w, len);
+	out = row_field(c, len);
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
 			out[k++] = ',';
@@ -833,14 +890,14 @@ put_u64_list(const struct field_ctx *c, const uint64_t *v, size_t n)
 }
 
 static void
-put_mptcp_stream(const struct field_ctx *c)
+put_mptcp_stream(struct field_ctx *c)
 {
 	if (c->f->mv && c->f->mv->has_stream)
 		put_u64(c, c->f->mv->stream);
 }
 
 static void
-put_mptcp_expected_token(const struct field_ctx *c)
+put_mptcp_expected_token(struct field_ctx *c)
 {
 	uint64_t v[DIS_MAX_MPTCP];
 
@@ -852,42 +909,42 @@ put_mptcp_expected_token(const struct field_ctx *c)
 }
 
 static void
-put_mptcp_expected_idsn(const struct field_ctx *c)
+put_mptcp_expected_idsn(struct field_ctx *c)
 {
 	if (c->f->mv)
 		put_u64_list(c, c->f->mv->exp_idsn, c->f->mv->nexp);
 }
 
 static void
-put_mptcp_dss_dsn(const struct field_ctx *c)
+put_mptcp_dss_dsn(struct field_ctx *c)
 {
 	if (c->f->mv)
 		put_u64_list(c, c->f->mv->dss_dsn, c->f->mv->ndss);
 }
 
 static void
-put_mptcp_dsn(const struct field_ctx *c)
+put_mptcp_dsn(struct field_ctx *c)
 {
 	if (c->f->mv && c->f->mv->has_dsn)
 		put_u64(c, c->f->mv->dsn);
 }
 
 static void
-put_mptcp_rawdsn64(const struct field_ctx *c)
+put_mptcp_rawdsn64(struct field_ctx *c)
 {
 	if (c->f->mv && c->f->mv->has_rawdsn)
 		put_u64(c, c->f->mv->rawdsn64);
 }
 
 static void
-put_mptcp_ack(const struct field_ctx *c)
+put_mptcp_ack(struct field_ctx *c)
 {
 	if (c->f->mv)
 		put_u64_list(c, c->f->mv->ack, c->f->mv->nack);
 }
 
 static void
-put_mptcp_reinjection_of(const struct field_ctx *c)
+put_mptcp_reinjection_of(struct field_ctx *c)
 {
 	if (c->f->mv)
 		put_u64_list(c, c->f->mv->reinj, c->f->mv->nreinj);
@@ -901,7 +958,7 @@ put_mptcp_reinjection_of(const struct field_ctx *c)
  * a retransmission (other than fast or spurious) or one out of order.
  */
 static bool
-data_shown(const struct field_ctx *c)
+data_shown(struct field_ctx *c)
 {
 	const struct tcp_verdict *v = c->v;
 
@@ -913,14 +970,14 @@ data_shown(const struct field_ctx *c)
 }
 
 static void
-put_data_data(const struct field_ctx *c)
+put_data_data(struct field_ctx *c)
 {
 	if (data_shown(c))
-		put_hex(c->w, c->d->data, c->d->data_len);
+		put_hex(c, c->d->data, c->d->data_len);
 }
 
 static void
-put_data_len(const struct field_ctx *c)
+put_data_len(struct field_ctx *c)
 {
 	if (data_shown(c))
 		put_u64(c, c->d->data_len);
@@ -1084,16 +1141,29 @@ field_put(struct at_writer *w, struct field_buf *b, const int *ids,
 		.tcp = d->has_tcp ? &d->tcp : NULL,
 		.udp = d->has_udp ? &d->udp : NULL,
 		.v = f->v,
+		.tail = n + 2,
 	};
 
+	if (n == 0)
+		return;
+	/*
+	 * The row is written through a cursor, each field's text then an '@':
+	 * one room check a field and the writer's state set once a row, where
+	 * at_field would count and check every field (most of a row's cost
+	 * beyond its numbers).
+	 */
+	at_reserve(w, c.tail + 64);
+	c.p = w->buf + w->len;
+	c.end = w->buf + w->cap - c.tail;
+	if (w->ncol > 0)
+		*c.p++ = AT_SEP;
 	for (size_t i = 0; i < n; i++) {
-		size_t before = w->ncol;
-
 		if (ids[i] >= 0 && ids[i] < NFIELDS)
 			fields[ids[i]].put(&c);
-		if (w->ncol == before)
-			at_field(w, 0);		/* no value: empty */
+		*c.p++ = AT_SEP;
 	}
+	w->len = (size_t)(c.p - 1 - w->buf);	/* no '@' after the last */
+	w->ncol += n;
 }
 
 /* The TCP segment of a dissected frame, as the TCP analysis takes it. */

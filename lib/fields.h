@@ -53,6 +53,11 @@ struct frame_info {
 /* State kept between frames, owned by the caller (no global state). */
 struct field_buf {
 	struct nst_cache time;	/* frame.time of the last second */
+	/* frame.time_epoch's seconds and '.' for the last second >= 0 */
+	bool epoch_valid;
+	int64_t epoch_sec;
+	size_t epoch_len;
+	char epoch[32];		/* nst_fmt_epoch's text less the 9 digits */
 };
 
 /*

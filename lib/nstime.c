@@ -128,11 +128,18 @@ nst_fmt_abs(struct nst_cache *c, int64_t sec, uint32_t nsec, char *out)
 		c->tail_len = zl + 1;
 	}
 out:
-	memcpy(out, c->head, c->head_len);
+	/*
+	 * Whole arrays, a fixed size the compiler copies in a few stores, not
+	 * a call by length: out has NST_TEXT_MAX bytes, more than the head's
+	 * 64, and the head's text (at most 25 bytes) leaves room for the tail.
+	 */
+	_Static_assert(sizeof(c->head) <= NST_TEXT_MAX &&
+	    32 + 9 + sizeof(c->tail) <= NST_TEXT_MAX, "frame.time's room");
+	memcpy(out, c->head, sizeof(c->head));
 	if (c->tail_len == (size_t)-1)
 		return c->head_len;
 	nine(nsec, out + c->head_len);
-	memcpy(out + c->head_len + 9, c->tail, c->tail_len);
+	memcpy(out + c->head_len + 9, c->tail, sizeof(c->tail));
 	return c->head_len + 9 + c->tail_len;
 }
 
