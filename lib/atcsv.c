@@ -1026,7 +1026,7 @@ at_get_u64(const struct at_reader *r, int col, uint64_t *out)
 
 	if (*s == '\0')
 		return 0;
-	if (num_u64(s, UINT64_MAX, out) != NUM_OK)
+	if (num_u64_n(s, at_len(r, col), UINT64_MAX, out) != NUM_OK)
 		return bad_number(r, col, "an unsigned integer");
 	return 1;
 }

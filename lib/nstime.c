@@ -14,6 +14,12 @@ nst_parse(const char *s, int64_t *ns)
 }
 
 int
+nst_parse_n(const char *s, size_t n, int64_t *ns)
+{
+	return num_fixed_n(s, n, 9, INT64_MIN, INT64_MAX, ns);
+}
+
+int
 nst_parse_ms(const char *s, int64_t *ns)
 {
 	return num_fixed(s, 6, INT64_MIN, INT64_MAX, ns);

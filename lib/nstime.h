@@ -26,6 +26,8 @@
  * a number or does not fit.
  */
 int nst_parse(const char *s, int64_t *ns);
+/* The same of the n bytes at s, no NUL among them (num_fixed_n). */
+int nst_parse_n(const char *s, size_t n, int64_t *ns);
 
 /* Parses "[-]digits[.digits]" milliseconds into ns, as nst_parse. */
 int nst_parse_ms(const char *s, int64_t *ns);

@@ -134,6 +134,80 @@ num_u64(const char *s, uint64_t max, uint64_t *out)
 	return digits(s, max, out);
 }
 
+/*
+ * Eight ASCII digits at s as a number, all eight checked at once (the
+ * first digit in the lowest byte, as x86 loads them): false when one is
+ * not a digit.  A byte below '0' sets its top bit less 0x30, one above '9'
+ * plus 0x46; the lowest bad byte has no borrow or carry from below, so it
+ * is always seen.  Then digits pair into tens, pairs into hundreds, and
+ * those into the value (as simdjson's parse_eight_digits_unrolled).
+ */
+static inline bool
+digits8(const char *s, uint64_t *v)
+{
+	uint64_t x;
+
+	memcpy(&x, s, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	if (((x - 0x3030303030303030u) | (x + 0x4646464646464646u)) &
+	    0x8080808080808080u)
+		return false;
+	x -= 0x3030303030303030u;
+	x = x * 10 + (x >> 8);
+	x = ((x & 0x000000ff000000ffu) * (100 + (1000000ull << 32)) +
+	    ((x >> 16) & 0x000000ff000000ffu) * (1 + (10000ull << 32))) >> 32;
+	*v = x;
+	return true;
+}
+
+/* Up to 19 digits at s[0..n), n >= 1: no overflow is possible. */
+static inline bool
+digits_short(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0, w;
+	size_t head = n % 8, i = 0;
+
+	/* the head that is not a whole eight, two digits a step; then eights */
+	if (head % 2 == 1) {
+		v = (unsigned char)s[0] - '0';
+		if (v > 9)
+			return false;
+		i = 1;
+	}
+	for (; i < head; i += 2) {
+		unsigned a = (unsigned char)s[i] - '0';
+		unsigned b = (unsigned char)s[i + 1] - '0';
+
+		if (a > 9 || b > 9)
+			return false;
+		v = v * 100 + a * 10 + b;
+	}
+	for (; i < n; i += 8) {
+		if (!digits8(s + i, &w))
+			return false;
+		v = v * 100000000u + w;
+	}
+	*out = v;
+	return true;
+}
+
+int
+num_u64_n(const char *s, size_t n, uint64_t max, uint64_t *out)
+{
+	uint64_t v;
+
+	if (n == 0 || n > 19)	/* empty, or a check per digit for overflow */
+		return digits(s, max, out);
+	if (!digits_short(s, n, &v))
+		return NUM_SYNTAX;
+	if (v > max)
+		return NUM_RANGE;
+	*out = v;
+	return NUM_OK;
+}
+
 int
 num_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
@@ -234,6 +308,36 @@ num_fixed(const char *s, int scale, int64_t min, int64_t max, int64_t *out)
 			return NUM_RANGE;
 		*out = (int64_t)mag;
 	}
+	return *out < min || *out > max ? NUM_RANGE : NUM_OK;
+}
+
+int
+num_fixed_n(const char *s, size_t n, int scale, int64_t min, int64_t max,
+    int64_t *out)
+{
+	/* a time's 9 decimals put the '.' 10 from the end: no search then */
+	const char *dot = n > 10 && s[n - 10] == '.' ? s + n - 10 :
+	    memchr(s, '.', n);
+	size_t nd = dot != NULL ? (size_t)(dot - s) : n;
+	size_t nf = dot != NULL ? n - nd - 1 : 0;
+	uint64_t whole, frac = 0, mag;
+
+	/*
+	 * The common shape, digits and maybe '.' and digits, the whole part
+	 * under 20 digits, no more decimals than the scale: eight digits at a
+	 * time.  Anything else (a sign, an empty part, more decimals, a bad
+	 * scale, not a number) is num_fixed's, which also says why.
+	 */
+	if (nd == 0 || nd > 19 || scale < 0 || scale >= NUM_POW10_N ||
+	    (dot != NULL && (nf == 0 || nf > (size_t)scale)) ||
+	    !digits_short(s, nd, &whole) ||
+	    (nf > 0 && !digits_short(dot + 1, nf, &frac)))
+		return num_fixed(s, scale, min, max, out);
+	frac *= num_pow10[(size_t)scale - nf];
+	if (__builtin_mul_overflow(whole, num_pow10[scale], &mag) ||
+	    __builtin_add_overflow(mag, frac, &mag) || mag > (uint64_t)INT64_MAX)
+		return NUM_RANGE;
+	*out = (int64_t)mag;
 	return *out < min || *out > max ? NUM_RANGE : NUM_OK;
 }
 

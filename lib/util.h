@@ -44,6 +44,11 @@ const char *num_why(int rc);
 
 /* Unsigned decimal, at most max. */
 int num_u64(const char *s, uint64_t max, uint64_t *out);
+/*
+ * The same of the n bytes at s, with no NUL among them (a reader's field
+ * whose length it knows): eight digits at a time.
+ */
+int num_u64_n(const char *s, size_t n, uint64_t max, uint64_t *out);
 /* Signed decimal in [min, max]. */
 int num_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 /* "0x" and hex digits, at most max. */
@@ -54,6 +59,9 @@ int num_hex(const char *s, uint64_t max, uint64_t *out);
  * [min, max] of those units.
  */
 int num_fixed(const char *s, int scale, int64_t min, int64_t max,
+    int64_t *out);
+/* The same of the n bytes at s (no NUL among them), as num_u64_n. */
+int num_fixed_n(const char *s, size_t n, int scale, int64_t min, int64_t max,
     int64_t *out);
 /*
  * A finite decimal number, "[-]digits[.digits][e[+-]digits]" (also ".5"),

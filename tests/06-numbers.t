@@ -4,7 +4,8 @@
 # for bit, the filters read millions of times and milliseconds through it;
 # num_fmt_u64 and num_fmt_pad, which write every number pcap2csv prints,
 # must give printf's digits, and hex_encode (SSE2, AVX2 where the processor
-# has it) printf's %02x.
+# has it) printf's %02x; the readers' eight-digit parsers must agree with
+# the digit-at-a-time ones on every verdict and value.
 . "$(dirname "$0")/tap.sh"
 N=$TOOLS/numtext
 
@@ -14,6 +15,10 @@ is "$rc:${out##*$'\n'}" "0:1000124 checked, 0 differ" "numbers written as printf
 
 out=$("$N" hex); rc=$?
 is "$rc:${out##*$'\n'}" "0:60200 checked, 0 differ" "payload hex as printf's %02x: random bytes of every length 0 to 300, nothing written past the end"
+[ "$rc" = 0 ] || printf '%s\n' "$out" | head -5 >&2
+
+out=$("$N" len); rc=$?
+is "$rc:${out##*$'\n'}" "0:3040280 checked, 0 differ" "fields read eight digits at a time (num_u64_n, num_fixed_n) as a digit at a time: every length to 25, a byte not a digit or a '.' anywhere, the edges of 2^64 and INT64_MAX"
 [ "$rc" = 0 ] || printf '%s\n' "$out" | head -5 >&2
 
 out=$("$N" random 400000); rc=$?

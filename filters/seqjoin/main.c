@@ -38,7 +38,7 @@ int
 get_time(const struct at_reader *r, int col, int64_t *ns)
 {
 	const char *s = at_get(r, col);
-	int rc = nst_parse(s, ns);
+	int rc = nst_parse_n(s, at_len(r, col), ns);
 
 	if (rc == NUM_SYNTAX) {
 		at_warn(r, "%s: '%s' is not a number", at_colname(r,

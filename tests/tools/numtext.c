@@ -6,6 +6,10 @@
  * "N checked, M differ".
  * "hex": hex_encode against snprintf's %02x on random bytes of every
  * length from 0 to 300 (its SIMD paths and the rest after them).
+ * "len": num_u64_n and num_fixed_n (eight digits at a time) against
+ * num_u64 and num_fixed (a digit at a time) on every length 0 to 25 of
+ * digits, dots, signs and bytes that are not digits, at every position,
+ * and on the edges of 2^64 and INT64_MAX; the same verdict and value.
  * Otherwise num_double against strtod, bit for bit.
  * Reads decimal numbers, one a line, on stdin; prints each one whose value
  * differs as "TEXT num_double strtod" (%a), or whose syntax num_double
@@ -162,6 +166,86 @@ hex_main(void)
 	return differ > 0;
 }
 
+/* One text both ways; prints it when they differ. */
+static void
+check_len(const char *s, unsigned long long *n, unsigned long long *differ)
+{
+	static const uint64_t umax[] = { 255, 65535, UINT32_MAX, UINT64_MAX };
+	static const int scales[] = { 0, 3, 6, 9, 19, 20 };
+	size_t len = strlen(s);
+
+	for (size_t i = 0; i < sizeof(umax) / sizeof(umax[0]); i++) {
+		uint64_t a = 7, b = 7;
+		int ra = num_u64_n(s, len, umax[i], &a);
+		int rb = num_u64(s, umax[i], &b);
+
+		if (ra != rb || a != b) {
+			printf("num_u64_n '%s' max %" PRIu64 ": %d %" PRIu64
+			    ", num_u64 %d %" PRIu64 "\n", s, umax[i], ra, a,
+			    rb, b);
+			++*differ;
+		}
+		++*n;
+	}
+	for (size_t i = 0; i < sizeof(scales) / sizeof(scales[0]); i++) {
+		int64_t a = 7, b = 7, lo = i % 2 ? 0 : INT64_MIN;
+		int64_t hi = i % 3 ? INT64_MAX : 999999999999;
+		int ra = num_fixed_n(s, len, scales[i], lo, hi, &a);
+		int rb = num_fixed(s, scales[i], lo, hi, &b);
+
+		if (ra != rb || a != b) {
+			printf("num_fixed_n '%s' scale %d: %d %" PRId64
+			    ", num_fixed %d %" PRId64 "\n", s, scales[i], ra,
+			    a, rb, b);
+			++*differ;
+		}
+		++*n;
+	}
+}
+
+static int
+len_main(void)
+{
+	static const char *edges[] = {
+		"18446744073709551615", "18446744073709551616",
+		"9999999999999999999", "10000000000000000000",
+		"9223372036854775807", "9223372036854775808",
+		"9223372036.854775807", "9223372036.854775808",
+		"9223372036854775807.0", "0", "00000000000000000000000001",
+		"1795548575.960337000", "1795548575.9603370001", ".5", "5.",
+		"-0.5", "-1", "+1", "1e5", "0x10", " 1", "1 ", "", ".",
+		"12345678", "123456789", "1234567.8", "12345678.12345678",
+	};
+	/* bytes a field may hold instead of a digit: around '0' and '9' too */
+	static const char odd[] = "./:-+ eEx@\x80\xff";
+	unsigned long long n = 0, differ = 0;
+	uint64_t x = 88172645463325252ULL;
+	char s[32];
+
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		check_len(edges[i], &n, &differ);
+	for (int round = 0; round < 4000; round++)
+		for (size_t len = 0; len <= 25; len++) {
+			for (size_t i = 0; i < len; i++) {
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				s[i] = (char)('0' + x % 10);
+			}
+			s[len] = '\0';
+			check_len(s, &n, &differ);
+			if (len == 0)
+				continue;
+			/* one odd byte, or a '.' (a decimal), somewhere */
+			s[x % len] = odd[(x >> 8) % (sizeof(odd) - 1)];
+			check_len(s, &n, &differ);
+			s[(x >> 16) % len] = '.';
+			check_len(s, &n, &differ);
+		}
+	printf("%llu checked, %llu differ\n", n, differ);
+	return differ > 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -172,6 +256,8 @@ main(int argc, char **argv)
 		return fmt_main();
 	if (argc == 2 && strcmp(argv[1], "hex") == 0)
 		return hex_main();
+	if (argc == 2 && strcmp(argv[1], "len") == 0)
+		return len_main();
 
 	if (argc == 3 && strcmp(argv[1], "random") == 0) {
 		unsigned long long want = strtoull(argv[2], NULL, 10);
