@@ -1139,6 +1139,13 @@ sep(struct at_writer *w)
 static bool
 needs_quotes(const char *s, size_t n)
 {
+	if (n < 16) {	/* most fields: a name, a number; no padded copy */
+		for (size_t i = 0; i < n; i++)
+			if (s[i] == AT_SEP || s[i] == '"' || s[i] == '\r' ||
+			    s[i] == '\n')
+				return true;
+		return false;
+	}
 	for (size_t b = 0; b < n; b += 16) {
 		unsigned m = special_mask16(s + b, n - b < 16 ? n - b : 16);
 
@@ -1179,6 +1186,10 @@ at_reserve(struct at_writer *w, size_t n)
 void
 at_put(struct at_writer *w, const char *s)
 {
+	if (*s == '\0') {	/* an empty field, the commonest: a separator */
+		sep(w);
+		return;
+	}
 	at_putn(w, s, strlen(s));
 }
 
