@@ -5,7 +5,10 @@
  * The bytes flow: descriptor -> zlib's gzread (which passes bytes that are
  * not gzip through unchanged) -> the bytes read ahead to see what the file
  * is, handed out again first -> a stdio cookie -> libpcap or the pcapng
- * reader below.
+ * reader below.  A regular file that is not compressed and that libpcap
+ * reads goes to it through a plain stdio stream on the same descriptor,
+ * from its start: a cookie's stream copies a pcap record's 16-byte header
+ * a byte at a time (glibc's generic xsgetn), a plain one with memcpy.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -51,6 +54,7 @@ struct capfile {
 	char *path;		/* NULL: not a regular file, cannot be read
 				 * again from its start (stdin, a pipe) */
 	gzFile gz;
+	int fd;			/* zlib's descriptor */
 	FILE *fp;		/* what libpcap or the pcapng reader reads */
 	uint8_t *ahead;		/* read to see the format, given first */
 	size_t ahead_len, ahead_pos, ahead_cap;
@@ -542,12 +546,32 @@ looks_like_text(const struct capfile *c)
 }
 
 /* Starts reading the bytes of c->gz from their first, libpcap or not. */
+/* The file from its start through stdio alone, or NULL (then the cookie). */
+static FILE *
+plain_open(struct capfile *c)
+{
+	int fd;
+	FILE *fp;
+
+	if (c->path == NULL || cap_compressed(c) ||
+	    lseek(c->fd, 0, SEEK_SET) != 0 ||
+	    (fd = fcntl(c->fd, F_DUPFD_CLOEXEC, 0)) < 0)
+		return NULL;
+	if ((fp = fdopen(fd, "rb")) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	setvbuf(fp, NULL, _IOFBF, 1 << 16);
+	return fp;
+}
+
 static int
 start_reader(struct capfile *c, bool libpcap)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
 
-	if ((c->fp = cookie_open(c)) == NULL)
+	if ((!libpcap || (c->fp = plain_open(c)) == NULL) &&
+	    (c->fp = cookie_open(c)) == NULL)
 		return fail(c, "%s", strerror(errno));
 	if (!libpcap) {
 		/*
@@ -585,6 +609,7 @@ start(struct capfile *c, int fd)
 		close(fd);
 		return fail(c, "out of memory");
 	}
+	c->fd = fd;
 	gzbuffer(c->gz, 1 << 16);
 	n = ahead_fill(c, 4);
 	if (c->gz_failed)
@@ -680,6 +705,7 @@ switch_reader(struct capfile *c, struct cap_packet *p)
 		close(fd);
 		return fail(c, "out of memory");
 	}
+	c->fd = fd;
 	gzbuffer(c->gz, 1 << 16);
 	if (start_reader(c, false) != 0)
 		return -1;
