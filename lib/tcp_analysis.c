@@ -394,20 +394,26 @@ conv_start(struct tcp_table *t, struct conv *c, const struct tcp_seg *s)
 	flow_init(&c->flow[1]);
 }
 
+/* Addresses of family af equal: a fixed length each, compared inline. */
+static inline bool
+addr_eq(const uint8_t *a, const uint8_t *b, int af)
+{
+	return af == 6 ? memcmp(a, b, 16) == 0 : memcmp(a, b, 4) == 0;
+}
+
 /* 0 if s goes from endpoint 0 to endpoint 1 of c, 1 if back, -1 if not c */
 static int
 conv_dir(const struct conv *c, const struct tcp_seg *s)
 {
-	size_t n = s->af == 6 ? 16 : 4;
 	if (c->af != s->af)
 		return -1;
 	if (c->port[0] == s->sport && c->port[1] == s->dport &&
-	    memcmp(c->addr[0], s->src, n) == 0 &&
-	    memcmp(c->addr[1], s->dst, n) == 0)
+	    addr_eq(c->addr[0], s->src, s->af) &&
+	    addr_eq(c->addr[1], s->dst, s->af))
 		return 0;
 	if (c->port[1] == s->sport && c->port[0] == s->dport &&
-	    memcmp(c->addr[1], s->src, n) == 0 &&
-	    memcmp(c->addr[0], s->dst, n) == 0)
+	    addr_eq(c->addr[1], s->src, s->af) &&
+	    addr_eq(c->addr[0], s->dst, s->af))
 		return 1;
 	return -1;
 }
