@@ -939,30 +939,41 @@ at_next(struct at_reader *r)
 	return 1;
 }
 
-const char *
-at_get(const struct at_reader *r, int col)
-{
-	size_t c = (size_t)col;
-
-	if (col < 0 || r->cur == NULL || c >= r->hdr.nf)
-		return "";
-	if (r->map != NULL)
-		c = r->map[c];
-	return r->cur->buf + r->cur->off[c];
-}
-
-/* The split's offsets say it: a field ends where the next one starts. */
-size_t
-at_len(const struct at_reader *r, int col)
+/*
+ * Field col of the current row and its length ("" and 0 for none): the
+ * split's offsets say it, a field ends where the next one starts.
+ */
+static inline const char *
+cell(const struct at_reader *r, int col, size_t *len)
 {
 	size_t c = (size_t)col, end;
 
-	if (col < 0 || r->cur == NULL || c >= r->hdr.nf)
-		return 0;
+	if (col < 0 || r->cur == NULL || c >= r->hdr.nf) {
+		*len = 0;
+		return "";
+	}
 	if (r->map != NULL)
 		c = r->map[c];
 	end = c + 1 < r->cur->nf ? r->cur->off[c + 1] : r->cur->len;
-	return end - r->cur->off[c] - 1;
+	*len = end - r->cur->off[c] - 1;
+	return r->cur->buf + r->cur->off[c];
+}
+
+const char *
+at_get(const struct at_reader *r, int col)
+{
+	size_t len;
+
+	return cell(r, col, &len);
+}
+
+size_t
+at_len(const struct at_reader *r, int col)
+{
+	size_t len;
+
+	(void)cell(r, col, &len);
+	return len;
 }
 
 const char *
@@ -1032,11 +1043,12 @@ at_get_double(const struct at_reader *r, int col, double *out)
 int
 at_get_u64(const struct at_reader *r, int col, uint64_t *out)
 {
-	const char *s = at_get(r, col);
+	size_t len;
+	const char *s = cell(r, col, &len);
 
-	if (*s == '\0')
+	if (len == 0)
 		return 0;
-	if (num_u64_n(s, at_len(r, col), UINT64_MAX, out) != NUM_OK)
+	if (num_u64_n(s, len, UINT64_MAX, out) != NUM_OK)
 		return bad_number(r, col, "an unsigned integer");
 	return 1;
 }
