@@ -536,24 +536,22 @@ __attribute__((target("avx2"))) static size_t
 hex_encode_avx2(const uint8_t *p, size_t n, char *out)
 {
 	const __m256i low4 = _mm256_set1_epi8(0x0f);
-	const __m256i nine = _mm256_set1_epi8(9);
-	const __m256i zero = _mm256_set1_epi8('0');
-	const __m256i gap = _mm256_set1_epi8('a' - '0' - 10);
+	/* each nibble's digit by a byte shuffle from the sixteen, per lane */
+	const __m256i digits = _mm256_setr_epi8('0', '1', '2', '3', '4', '5',
+	    '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f', '0', '1', '2', '3',
+	    '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f');
 	size_t i = 0;
 
 	for (; i + 32 <= n; i += 32) {
 		__m256i b = _mm256_loadu_si256((const __m256i *)(const void *)
 		    (p + i));
-		__m256i hi = _mm256_and_si256(_mm256_srli_epi16(b, 4), low4);
-		__m256i lo = _mm256_and_si256(b, low4);
-		__m256i a, c;
+		__m256i hi = _mm256_shuffle_epi8(digits,
+		    _mm256_and_si256(_mm256_srli_epi16(b, 4), low4));
+		__m256i lo = _mm256_shuffle_epi8(digits,
+		    _mm256_and_si256(b, low4));
+		__m256i a = _mm256_unpacklo_epi8(hi, lo);  /* bytes 0-7, 16-23 */
+		__m256i c = _mm256_unpackhi_epi8(hi, lo);  /* bytes 8-15, 24-31 */
 
-		hi = _mm256_add_epi8(_mm256_add_epi8(hi, zero),
-		    _mm256_and_si256(_mm256_cmpgt_epi8(hi, nine), gap));
-		lo = _mm256_add_epi8(_mm256_add_epi8(lo, zero),
-		    _mm256_and_si256(_mm256_cmpgt_epi8(lo, nine), gap));
-		a = _mm256_unpacklo_epi8(hi, lo);	/* bytes 0-7, 16-23 */
-		c = _mm256_unpackhi_epi8(hi, lo);	/* bytes 8-15, 24-31 */
 		_mm256_storeu_si256((__m256i *)(void *)(out + 2 * i),
 		    _mm256_permute2x128_si256(a, c, 0x20));
 		_mm256_storeu_si256((__m256i *)(void *)(out + 2 * i + 32),
