@@ -254,6 +254,28 @@ put_flag(struct field_ctx *c, unsigned count)
 	}
 }
 
+/*
+ * An IPv4 address in the row, its text kept in a small table by a hash of
+ * the address: a run has a few addresses, each in every frame twice, and
+ * a copy of the kept text costs a tenth of making it.
+ */
+static void
+put_v4(struct field_ctx *c, const uint8_t *a)
+{
+	struct field_v4 *e;
+	uint32_t addr;
+	char *out = row_room(c, sizeof(e->text));
+
+	memcpy(&addr, a, 4);
+	e = &c->b->v4[(addr * 0x9e3779b1u) >> 26 & (FIELD_V4_CACHE - 1)];
+	if (e->len == 0 || e->addr != addr) {
+		e->addr = addr;
+		e->len = (uint8_t)ipv4_text(a, e->text);
+	}
+	memcpy(out, e->text, sizeof(e->text));	/* fixed: two stores */
+	c->p = out + e->len;
+}
+
 /* Inline: each put_ip_* then runs only its own field's branch. */
 static inline __attribute__((always_inline)) void
 put_ip(struct field_ctx *c, int af, enum ipf f)
@@ -267,7 +289,9 @@ put_ip(struct field_ctx *c, int af, enum ipf f)
 
 		if (ip->af != af || !ip_field_present(ip, f))
 			return;
-		if (ip_is_addr(f)) {	/* written in the row */
+		if (ip_is_addr(f) && af == 4) {
+			put_v4(c, f == IPF_SRC ? ip->src : ip->dst);
+		} else if (ip_is_addr(f)) {	/* written in the row */
 			char *out = row_room(c, INET6_ADDRSTRLEN);
 
 			c->p = out + ip_addr_text(ip, f, out);
@@ -409,7 +433,24 @@ put_ipv6_hlim(struct field_ctx *c)
 static void
 put_col_protocol(struct field_ctx *c)
 {
-	put_text(c, c->d->protocol, strlen(c->d->protocol));
+	struct field_buf *b = c->b;
+	const char *p = c->d->protocol;
+	char *out;
+
+	/* a static name, mostly the one of the frame before: kept, copied */
+	if (p != b->proto) {
+		b->proto = p;
+		b->proto_len = strlen(p);
+		if (b->proto_len < sizeof(b->proto_text))
+			memcpy(b->proto_text, p, b->proto_len);
+	}
+	if (b->proto_len >= sizeof(b->proto_text)) {
+		put_text(c, p, b->proto_len);
+		return;
+	}
+	out = row_room(c, sizeof(b->proto_text));
+	memcpy(out, b->proto_text, sizeof(b->proto_text));
+	c->p = out + b->proto_len;
 }
 
 /* tcp.*: the header as on the wire */

@@ -51,8 +51,23 @@ struct frame_info {
 };
 
 /* State kept between frames, owned by the caller (no global state). */
+/* An IPv4 address's text, kept (field_buf.v4). */
+struct field_v4 {
+	uint32_t addr;		/* as the bytes lie */
+	uint8_t len;		/* 0: empty */
+	char text[16];		/* "255.255.255.255" at most */
+};
+
+#define FIELD_V4_CACHE 64	/* a power of two */
+
 struct field_buf {
 	struct nst_cache time;	/* frame.time of the last second */
+	/* the text of the addresses seen last, by a hash of the address */
+	struct field_v4 v4[FIELD_V4_CACHE];
+	/* _ws.col.Protocol's last name and its length, copied */
+	const char *proto;
+	size_t proto_len;
+	char proto_text[16];
 	/* frame.time_epoch's seconds and '.' for the last second >= 0 */
 	bool epoch_valid;
 	int64_t epoch_sec;
