@@ -337,7 +337,7 @@ put_frame_time_epoch(struct field_ctx *c)
 	}
 	_Static_assert(sizeof(b->epoch) <= NST_TEXT_MAX - 9, "epoch's room");
 	memcpy(out, b->epoch, sizeof(b->epoch));	/* fixed: a few stores */
-	num_fmt_pad(c->f->nsec, 9, out + b->epoch_len);
+	num_fmt_9(c->f->nsec, out + b->epoch_len);
 	c->p = out + b->epoch_len + 9;
 }
 

@@ -29,7 +29,7 @@ nst_parse_ms(const char *s, int64_t *ns)
 static size_t
 nine(uint32_t nsec, char *out)
 {
-	num_fmt_pad(nsec, 9, out);
+	num_fmt_9(nsec, out);
 	return 9;
 }
 

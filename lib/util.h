@@ -175,6 +175,16 @@ num_fmt_u64(uint64_t v, char *out)
 /* The low `width` decimal digits of v, zero-padded (a fraction's digits). */
 void num_fmt_pad(uint64_t v, int width, char *out);
 
+/* num_fmt_pad(v, 9, out) inline: a time's nanoseconds, in every row. */
+static inline void
+num_fmt_9(uint32_t v, char *out)
+{
+	num_put4(out + 9, v % 10000);
+	v /= 10000;
+	num_put4(out + 5, v % 10000);
+	out[0] = (char)('0' + v / 10000 % 10);
+}
+
 /*
  * Option values: the number, or "prog: -s: 'x' is not WHAT (lo..hi)" on
  * stderr and exit EXIT_USAGE.  `opt` is how the user spelled the option.

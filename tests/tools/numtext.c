@@ -1,6 +1,7 @@
 /*
  * numtext: checks lib/util's number text both ways against libc.
- * "fmt": num_fmt_u64, num_len_u64 and num_fmt_pad against snprintf on the
+ * "fmt": num_fmt_u64, num_len_u64 and num_fmt_pad (and num_fmt_9 against
+ * num_fmt_pad's 9 digits) against snprintf on the
  * edges (every power of ten and its neighbours, 2^32, 2^64 - 1) and on a
  * million random values of every length; prints what differs, then
  * "N checked, M differ".
@@ -103,6 +104,17 @@ check_fmt(uint64_t v, unsigned long long *n, unsigned long long *differ)
 		    (size_t)w) != 0) {
 			printf("%s: num_fmt_pad %d gave %.*s\n", want, w, w,
 			    got);
+			++*differ;
+		}
+	}
+	if (v <= UINT32_MAX) {	/* num_fmt_9: num_fmt_pad's 9, inline */
+		char pad[16];
+
+		num_fmt_pad(v, 9, pad);
+		num_fmt_9((uint32_t)v, got);
+		if (memcmp(got, pad, 9) != 0) {
+			printf("%" PRIu64 ": num_fmt_9 gave %.9s, not %.9s\n",
+			    v, got, pad);
 			++*differ;
 		}
 	}
