@@ -22,13 +22,12 @@ enum {
 };
 
 /*
- * What a formatter reads from, and the row it writes to: its text goes at
- * p, with room up to end (field_put keeps room for the separators and the
- * newline past end), and p is left after it.
+ * What a formatter reads from, and the row it writes to, up to end:
+ * field_put keeps room for the separators and the newline past end.
  */
 struct field_ctx {
 	struct at_writer *w;
-	char *p, *end;
+	char *end;
 	size_t tail;		/* bytes kept past end: separators, newline */
 	struct field_buf *b;
 	const struct frame_info *f;
@@ -40,47 +39,49 @@ struct field_ctx {
 };
 
 /*
- * A formatter writes its field's value at c->p, or nothing when the frame
- * has no value for it (the field is then empty); field_put writes the '@'
- * between fields.
+ * A formatter writes its field's value at cur, the row's cursor, and
+ * returns the cursor after it; nothing when the frame has no value for it
+ * (the field is then empty).  field_put writes the '@' between fields.
+ * The cursor goes in and out in a register: kept in the context instead,
+ * every field stored and loaded it again, a chain through memory that was
+ * a tenth of pcap2csv's time.
  */
-typedef void field_fmt(struct field_ctx *c);
+typedef char *field_fmt(struct field_ctx *c, char *cur);
 
-/* The row's buffer grown for n more bytes at the cursor (row_field). */
-static void
-row_grow(struct field_ctx *c, size_t n)
+/* The row's buffer grown for n more bytes at cur: the cursor there. */
+static char *
+row_grow(struct field_ctx *c, char *cur, size_t n)
 {
 	struct at_writer *w = c->w;
-	size_t at = (size_t)(c->p - w->buf);
+	size_t at = (size_t)(cur - w->buf);
 
 	w->len = at;
 	at_reserve(w, n + c->tail);
-	c->p = w->buf + at;
 	c->end = w->buf + w->cap - c->tail;
+	return w->buf + at;
 }
 
 /*
- * Room for up to n bytes of a field's text at the cursor: the formatter
- * writes them there and moves c->p past what it wrote.  The text never
- * needs quoting (numbers, addresses, hex): written in place, without a
- * copy or a scan.
+ * Room for up to n bytes of a field's text at cur: the cursor, moved if
+ * the buffer grew.  The text never needs quoting (numbers, addresses,
+ * hex): written in place, without a copy or a scan.
  */
 static inline char *
-row_room(struct field_ctx *c, size_t n)
+row_room(struct field_ctx *c, char *cur, size_t n)
 {
 	/* signed: the '@'s field_put writes unchecked may pass end */
-	if (c->end - c->p < (ptrdiff_t)n)
-		row_grow(c, n);
-	return c->p;
+	if (c->end - cur < (ptrdiff_t)n)
+		cur = row_grow(c, cur, n);
+	return cur;
 }
 
-/* Room for exactly n bytes, the cursor moved past them. */
+/* Room for exactly n bytes at *cur, which moves past them: where they go. */
 static inline char *
-row_field(struct field_ctx *c, size_t n)
+row_field(struct field_ctx *c, char **cur, size_t n)
 {
-	char *out = row_room(c, n);
+	char *out = row_room(c, *cur, n);
 
-	c->p += n;
+	*cur = out + n;
 	return out;
 }
 
@@ -122,10 +123,11 @@ ipv6_text(const uint8_t *a, char *out)
 }
 
 /* Bytes as lowercase hex, written straight into the row. */
-static void
-put_hex(struct field_ctx *c, const uint8_t *p, size_t n)
+static char *
+put_hex(struct field_ctx *c, char *cur, const uint8_t *p, size_t n)
 {
-	hex_encode(p, n, row_field(c, 2 * n));
+	hex_encode(p, n, row_field(c, &cur, 2 * n));
+	return cur;
 }
 
 /* Which IP header fields lie within the captured bytes. */
@@ -220,38 +222,41 @@ hex16(uint16_t v, char *out)
 }
 
 /* Text that never needs quoting (digits, dots, commas, hex). */
-static void
-put_text(struct field_ctx *c, const char *s, size_t n)
+static char *
+put_text(struct field_ctx *c, char *cur, const char *s, size_t n)
 {
-	memcpy(row_field(c, n), s, n);
+	memcpy(row_field(c, &cur, n), s, n);
+	return cur;
 }
 
 /* A number formatted straight into the row: no copy; inline in each
  * formatter, for the numbers are most of a row's fields. */
-static inline __attribute__((always_inline)) void
-put_u64(struct field_ctx *c, uint64_t v)
+static inline __attribute__((always_inline)) char *
+put_u64(struct field_ctx *c, char *cur, uint64_t v)
 {
 	size_t n = num_len_u64(v);
 
-	num_fmt_u64_len(v, row_field(c, n), n);
+	num_fmt_u64_len(v, row_field(c, &cur, n), n);
+	return cur;
 }
 
 /* "1", or "1,1" when tshark's tree holds the flag twice. */
-static void
-put_flag(struct field_ctx *c, unsigned count)
+static char *
+put_flag(struct field_ctx *c, char *cur, unsigned count)
 {
 	char *out;
 
 	if (count == 0)
-		return;
+		return cur;
 	if (count > 8)
 		count = 8;
-	out = row_field(c, 2 * count - 1);
+	out = row_field(c, &cur, 2 * count - 1);
 	for (unsigned i = 0; i < count; i++) {
 		if (i > 0)
 			*out++ = ',';
 		*out++ = '1';
 	}
+	return cur;
 }
 
 /*
@@ -259,12 +264,12 @@ put_flag(struct field_ctx *c, unsigned count)
  * the address: a run has a few addresses, each in every frame twice, and
  * a copy of the kept text costs a tenth of making it.
  */
-static void
-put_v4(struct field_ctx *c, const uint8_t *a)
+static char *
+put_v4(struct field_ctx *c, char *cur, const uint8_t *a)
 {
 	struct field_v4 *e;
 	uint32_t addr;
-	char *out = row_room(c, sizeof(e->text));
+	char *out = row_room(c, cur, sizeof(e->text));
 
 	memcpy(&addr, a, 4);
 	e = &c->b->v4[(addr * 0x9e3779b1u) >> 26 & (FIELD_V4_CACHE - 1)];
@@ -273,12 +278,12 @@ put_v4(struct field_ctx *c, const uint8_t *a)
 		e->len = (uint8_t)ipv4_text(a, e->text);
 	}
 	memcpy(out, e->text, sizeof(e->text));	/* fixed: two stores */
-	c->p = out + e->len;
+	return out + e->len;
 }
 
 /* Inline: each put_ip_* then runs only its own field's branch. */
-static inline __attribute__((always_inline)) void
-put_ip(struct field_ctx *c, int af, enum ipf f)
+static inline __attribute__((always_inline)) char *
+put_ip(struct field_ctx *c, char *cur, int af, enum ipf f)
 {
 	char s[DIS_MAX_IP * 48];
 	size_t n;
@@ -288,46 +293,46 @@ put_ip(struct field_ctx *c, int af, enum ipf f)
 		const struct dis_ip *ip = &c->d->ip[0];
 
 		if (ip->af != af || !ip_field_present(ip, f))
-			return;
+			return cur;
 		if (ip_is_addr(f) && af == 4) {
-			put_v4(c, f == IPF_SRC ? ip->src : ip->dst);
+			cur = put_v4(c, cur, f == IPF_SRC ? ip->src : ip->dst);
 		} else if (ip_is_addr(f)) {	/* written in the row */
-			char *out = row_room(c, INET6_ADDRSTRLEN);
+			char *out = row_room(c, cur, INET6_ADDRSTRLEN);
 
-			c->p = out + ip_addr_text(ip, f, out);
+			cur = out + ip_addr_text(ip, f, out);
 		} else
-			put_u64(c, ip_number(ip, f));
-		return;
+			cur = put_u64(c, cur, ip_number(ip, f));
+		return cur;
 	}
 	if ((n = ip_values(c->d, af, f, s, sizeof(s))) > 0)
-		put_text(c, s, n);
+		cur = put_text(c, cur, s, n);
+	return cur;
 }
 
 /* frame.* */
 
-static void
-put_frame_number(struct field_ctx *c)
+static char *
+put_frame_number(struct field_ctx *c, char *cur)
 {
-	put_u64(c, c->f->number);
+	return put_u64(c, cur, c->f->number);
 }
 
-static void
-put_frame_time(struct field_ctx *c)
+static char *
+put_frame_time(struct field_ctx *c, char *cur)
 {
-	char *out = row_room(c, NST_TEXT_MAX);
+	char *out = row_room(c, cur, NST_TEXT_MAX);
 
-	c->p = out + nst_fmt_abs(&c->b->time, c->f->sec, c->f->nsec, out);
+	return out + nst_fmt_abs(&c->b->time, c->f->sec, c->f->nsec, out);
 }
 
-static void
-put_frame_time_epoch(struct field_ctx *c)
+static char *
+put_frame_time_epoch(struct field_ctx *c, char *cur)
 {
 	struct field_buf *b = c->b;
-	char *out = row_room(c, NST_TEXT_MAX);
+	char *out = row_room(c, cur, NST_TEXT_MAX);
 
 	if (c->f->sec < 0) {	/* the fraction then counts back: no head */
-		c->p = out + nst_fmt_epoch(c->f->sec, c->f->nsec, out);
-		return;
+		return out + nst_fmt_epoch(c->f->sec, c->f->nsec, out);
 	}
 	/* the seconds' digits and '.', as nst_fmt_epoch, kept while they last */
 	if (!b->epoch_valid || b->epoch_sec != c->f->sec) {
@@ -338,100 +343,100 @@ put_frame_time_epoch(struct field_ctx *c)
 	_Static_assert(sizeof(b->epoch) <= NST_TEXT_MAX - 9, "epoch's room");
 	memcpy(out, b->epoch, sizeof(b->epoch));	/* fixed: a few stores */
 	num_fmt_9(c->f->nsec, out + b->epoch_len);
-	c->p = out + b->epoch_len + 9;
+	return out + b->epoch_len + 9;
 }
 
-static void
-put_frame_time_relative(struct field_ctx *c)
+static char *
+put_frame_time_relative(struct field_ctx *c, char *cur)
 {
-	char *out = row_room(c, NST_TEXT_MAX);
+	char *out = row_room(c, cur, NST_TEXT_MAX);
 
-	c->p = out + nst_fmt_s(c->f->rel_ns, out);
+	return out + nst_fmt_s(c->f->rel_ns, out);
 }
 
-static void
-put_frame_len(struct field_ctx *c)
+static char *
+put_frame_len(struct field_ctx *c, char *cur)
 {
-	put_u64(c, c->f->len);
+	return put_u64(c, cur, c->f->len);
 }
 
-static void
-put_frame_cap_len(struct field_ctx *c)
+static char *
+put_frame_cap_len(struct field_ctx *c, char *cur)
 {
-	put_u64(c, c->f->caplen);
+	return put_u64(c, cur, c->f->caplen);
 }
 
 /* ip.*, ipv6.*: every header of the family in the frame */
 
-static void
-put_ip_src(struct field_ctx *c)
+static char *
+put_ip_src(struct field_ctx *c, char *cur)
 {
-	put_ip(c, 4, IPF_SRC);
+	return put_ip(c, cur, 4, IPF_SRC);
 }
 
-static void
-put_ip_dst(struct field_ctx *c)
+static char *
+put_ip_dst(struct field_ctx *c, char *cur)
 {
-	put_ip(c, 4, IPF_DST);
+	return put_ip(c, cur, 4, IPF_DST);
 }
 
-static void
-put_ip_proto(struct field_ctx *c)
+static char *
+put_ip_proto(struct field_ctx *c, char *cur)
 {
-	put_ip(c, 4, IPF_PROTO);
+	return put_ip(c, cur, 4, IPF_PROTO);
 }
 
-static void
-put_ip_len(struct field_ctx *c)
+static char *
+put_ip_len(struct field_ctx *c, char *cur)
 {
-	put_ip(c, 4, IPF_LEN);
+	return put_ip(c, cur, 4, IPF_LEN);
 }
 
-static void
-put_ip_ttl(struct field_ctx *c)
+static char *
+put_ip_ttl(struct field_ctx *c, char *cur)
 {
-	put_ip(c, 4, IPF_TTL);
+	return put_ip(c, cur, 4, IPF_TTL);
 }
 
-static void
-put_ip_hdr_len(struct field_ctx *c)
+static char *
+put_ip_hdr_len(struct field_ctx *c, char *cur)
 {
-	put_ip(c, 4, IPF_HDR_LEN);
+	return put_ip(c, cur, 4, IPF_HDR_LEN);
 }
 
-static void
-put_ipv6_src(struct field_ctx *c)
+static char *
+put_ipv6_src(struct field_ctx *c, char *cur)
 {
-	put_ip(c, 6, IPF_SRC);
+	return put_ip(c, cur, 6, IPF_SRC);
 }
 
-static void
-put_ipv6_dst(struct field_ctx *c)
+static char *
+put_ipv6_dst(struct field_ctx *c, char *cur)
 {
-	put_ip(c, 6, IPF_DST);
+	return put_ip(c, cur, 6, IPF_DST);
 }
 
-static void
-put_ipv6_nxt(struct field_ctx *c)
+static char *
+put_ipv6_nxt(struct field_ctx *c, char *cur)
 {
-	put_ip(c, 6, IPF_PROTO);
+	return put_ip(c, cur, 6, IPF_PROTO);
 }
 
-static void
-put_ipv6_plen(struct field_ctx *c)
+static char *
+put_ipv6_plen(struct field_ctx *c, char *cur)
 {
-	put_ip(c, 6, IPF_LEN);
+	return put_ip(c, cur, 6, IPF_LEN);
 }
 
-static void
-put_ipv6_hlim(struct field_ctx *c)
+static char *
+put_ipv6_hlim(struct field_ctx *c, char *cur)
 {
-	put_ip(c, 6, IPF_TTL);
+	return put_ip(c, cur, 6, IPF_TTL);
 }
 
 /* The dissector's own names ("TCP", "SLL"): none needs quoting. */
-static void
-put_col_protocol(struct field_ctx *c)
+static char *
+put_col_protocol(struct field_ctx *c, char *cur)
 {
 	struct field_buf *b = c->b;
 	const char *p = c->d->protocol;
@@ -445,252 +450,282 @@ put_col_protocol(struct field_ctx *c)
 			memcpy(b->proto_text, p, b->proto_len);
 	}
 	if (b->proto_len >= sizeof(b->proto_text)) {
-		put_text(c, p, b->proto_len);
-		return;
+		cur = put_text(c, cur, p, b->proto_len);
+		return cur;
 	}
-	out = row_room(c, sizeof(b->proto_text));
+	out = row_room(c, cur, sizeof(b->proto_text));
 	memcpy(out, b->proto_text, sizeof(b->proto_text));
-	c->p = out + b->proto_len;
+	return out + b->proto_len;
 }
 
 /* tcp.*: the header as on the wire */
 
-static void
-put_tcp_srcport(struct field_ctx *c)
+static char *
+put_tcp_srcport(struct field_ctx *c, char *cur)
 {
 	if (c->tcp)
-		put_u64(c, c->tcp->sport);
+		cur = put_u64(c, cur, c->tcp->sport);
+	return cur;
 }
 
-static void
-put_tcp_dstport(struct field_ctx *c)
+static char *
+put_tcp_dstport(struct field_ctx *c, char *cur)
 {
 	if (c->tcp)
-		put_u64(c, c->tcp->dport);
+		cur = put_u64(c, cur, c->tcp->dport);
+	return cur;
 }
 
-static void
-put_tcp_len(struct field_ctx *c)
+static char *
+put_tcp_len(struct field_ctx *c, char *cur)
 {
 	if (c->tcp && c->tcp->base && !c->tcp->unanalysed)
-		put_u64(c, c->tcp->len);
+		cur = put_u64(c, cur, c->tcp->len);
+	return cur;
 }
 
-static void
-put_tcp_seq_raw(struct field_ctx *c)
+static char *
+put_tcp_seq_raw(struct field_ctx *c, char *cur)
 {
 	if (c->tcp && c->tcp->base)
-		put_u64(c, c->tcp->seq);
+		cur = put_u64(c, cur, c->tcp->seq);
+	return cur;
 }
 
-static void
-put_tcp_ack_raw(struct field_ctx *c)
+static char *
+put_tcp_ack_raw(struct field_ctx *c, char *cur)
 {
 	if (c->tcp && c->tcp->hdr)
-		put_u64(c, c->tcp->ack);
+		cur = put_u64(c, cur, c->tcp->ack);
+	return cur;
 }
 
-static void
-put_tcp_hdr_len(struct field_ctx *c)
+static char *
+put_tcp_hdr_len(struct field_ctx *c, char *cur)
 {
 	if (c->tcp && c->tcp->hdr)
-		put_u64(c, c->tcp->hdr_len);
+		cur = put_u64(c, cur, c->tcp->hdr_len);
+	return cur;
 }
 
-static void
-put_tcp_flags(struct field_ctx *c)
+static char *
+put_tcp_flags(struct field_ctx *c, char *cur)
 {
 	if (c->tcp && c->tcp->hdr)
-		hex16(c->tcp->flags, row_field(c, 6));
+		hex16(c->tcp->flags, row_field(c, &cur, 6));
+	return cur;
 }
 
-static void
-put_tcp_window_size_value(struct field_ctx *c)
+static char *
+put_tcp_window_size_value(struct field_ctx *c, char *cur)
 {
 	if (c->tcp && c->tcp->hdr)
-		put_u64(c, c->tcp->win);
+		cur = put_u64(c, cur, c->tcp->win);
+	return cur;
 }
 
-static void
-put_tcp_payload(struct field_ctx *c)
+static char *
+put_tcp_payload(struct field_ctx *c, char *cur)
 {
 	const struct dis_tcp *t = c->tcp;
 
 	if (t && t->full && t->len > 0 && t->payload_cap > 0)
-		put_hex(c, t->payload, t->payload_cap);
+		cur = put_hex(c, cur, t->payload, t->payload_cap);
+	return cur;
 }
 
 /* tcp.*: what the TCP analysis says */
 
-static void
-put_tcp_stream(struct field_ctx *c)
+static char *
+put_tcp_stream(struct field_ctx *c, char *cur)
 {
 	if (c->v)
-		put_u64(c, c->v->stream);
+		cur = put_u64(c, cur, c->v->stream);
 	else if (c->f->stream >= 0)
-		put_u64(c, (uint64_t)c->f->stream);
+		cur = put_u64(c, cur, (uint64_t)c->f->stream);
+	return cur;
 }
 
-static void
-put_tcp_seq(struct field_ctx *c)
+static char *
+put_tcp_seq(struct field_ctx *c, char *cur)
 {
 	const struct dis_tcp *t = c->tcp;
 
 	if (c->v)
-		put_u64(c, c->v->rel_seq);
+		cur = put_u64(c, cur, c->v->rel_seq);
 	else if (t && (t->quoted_seq || (t->unanalysed && t->base)))
-		put_u64(c, t->seq);
+		cur = put_u64(c, cur, t->seq);
+	return cur;
 }
 
-static void
-put_tcp_ack(struct field_ctx *c)
+static char *
+put_tcp_ack(struct field_ctx *c, char *cur)
 {
 	const struct dis_tcp *t = c->tcp;
 
 	if (c->v)	/* also without the ACK flag: then the raw field */
-		put_u64(c, c->v->rel_ack);
+		cur = put_u64(c, cur, c->v->rel_ack);
 	else if (t && t->unanalysed && t->hdr)
-		put_u64(c, t->ack);
+		cur = put_u64(c, cur, t->ack);
+	return cur;
 }
 
-static void
-put_tcp_window_size(struct field_ctx *c)
+static char *
+put_tcp_window_size(struct field_ctx *c, char *cur)
 {
 	const struct dis_tcp *t = c->tcp;
 
 	if (c->v && c->v->window_size >= 0)
-		put_u64(c, (uint64_t)c->v->window_size);
+		cur = put_u64(c, cur, (uint64_t)c->v->window_size);
 	else if (!c->v && t && t->unanalysed && t->hdr)
-		put_u64(c, t->win);
+		cur = put_u64(c, cur, t->win);
+	return cur;
 }
 
-static void
-put_tcp_acks_frame(struct field_ctx *c)
+static char *
+put_tcp_acks_frame(struct field_ctx *c, char *cur)
 {
 	if (c->v && c->v->acks_frame > 0)
-		put_u64(c, c->v->acks_frame);
+		cur = put_u64(c, cur, c->v->acks_frame);
+	return cur;
 }
 
-static void
-put_tcp_ack_rtt(struct field_ctx *c)
+static char *
+put_tcp_ack_rtt(struct field_ctx *c, char *cur)
 {
 	char *out;
 
 	if (c->v && c->v->ack_rtt_ns >= 0) {
-		out = row_room(c, NST_TEXT_MAX);
-		c->p = out + nst_fmt_s(c->v->ack_rtt_ns, out);
+		out = row_room(c, cur, NST_TEXT_MAX);
+		cur = out + nst_fmt_s(c->v->ack_rtt_ns, out);
 	}
+	return cur;
 }
 
-static void
-put_tcp_bytes_in_flight(struct field_ctx *c)
+static char *
+put_tcp_bytes_in_flight(struct field_ctx *c, char *cur)
 {
 	if (c->v && c->v->bytes_in_flight >= 0)
-		put_u64(c, (uint64_t)c->v->bytes_in_flight);
+		cur = put_u64(c, cur, (uint64_t)c->v->bytes_in_flight);
+	return cur;
 }
 
-static void
-put_tcp_retransmission(struct field_ctx *c)
+static char *
+put_tcp_retransmission(struct field_ctx *c, char *cur)
 {
 	if (c->v)
-		put_flag(c, c->v->retransmission);
+		cur = put_flag(c, cur, c->v->retransmission);
+	return cur;
 }
 
-static void
-put_tcp_fast_retransmission(struct field_ctx *c)
+static char *
+put_tcp_fast_retransmission(struct field_ctx *c, char *cur)
 {
 	if (c->v)
-		put_flag(c, c->v->fast_retransmission);
+		cur = put_flag(c, cur, c->v->fast_retransmission);
+	return cur;
 }
 
-static void
-put_tcp_spurious_retransmission(struct field_ctx *c)
+static char *
+put_tcp_spurious_retransmission(struct field_ctx *c, char *cur)
 {
 	if (c->v)
-		put_flag(c, c->v->spurious_retransmission);
+		cur = put_flag(c, cur, c->v->spurious_retransmission);
+	return cur;
 }
 
-static void
-put_tcp_out_of_order(struct field_ctx *c)
+static char *
+put_tcp_out_of_order(struct field_ctx *c, char *cur)
 {
 	if (c->v)
-		put_flag(c, c->v->out_of_order);
+		cur = put_flag(c, cur, c->v->out_of_order);
+	return cur;
 }
 
-static void
-put_tcp_duplicate_ack(struct field_ctx *c)
+static char *
+put_tcp_duplicate_ack(struct field_ctx *c, char *cur)
 {
 	if (c->v)
-		put_flag(c, c->v->duplicate_ack);
+		cur = put_flag(c, cur, c->v->duplicate_ack);
+	return cur;
 }
 
-static void
-put_tcp_lost_segment(struct field_ctx *c)
+static char *
+put_tcp_lost_segment(struct field_ctx *c, char *cur)
 {
 	if (c->v)
-		put_flag(c, c->v->lost_segment);
+		cur = put_flag(c, cur, c->v->lost_segment);
+	return cur;
 }
 
 /* udp.* */
 
-static void
-put_udp_srcport(struct field_ctx *c)
+static char *
+put_udp_srcport(struct field_ctx *c, char *cur)
 {
 	if (c->udp)
-		put_u64(c, c->udp->sport);
+		cur = put_u64(c, cur, c->udp->sport);
+	return cur;
 }
 
-static void
-put_udp_dstport(struct field_ctx *c)
+static char *
+put_udp_dstport(struct field_ctx *c, char *cur)
 {
 	if (c->udp)
-		put_u64(c, c->udp->dport);
+		cur = put_u64(c, cur, c->udp->dport);
+	return cur;
 }
 
-static void
-put_udp_length(struct field_ctx *c)
+static char *
+put_udp_length(struct field_ctx *c, char *cur)
 {
 	if (c->udp && c->udp->have >= 6)
-		put_u64(c, c->udp->length);
+		cur = put_u64(c, cur, c->udp->length);
+	return cur;
 }
 
-static void
-put_udp_payload(struct field_ctx *c)
+static char *
+put_udp_payload(struct field_ctx *c, char *cur)
 {
 	const struct dis_udp *u = c->udp;
 
 	if (u && u->full && u->payload_cap > 0)
-		put_hex(c, u->payload, u->payload_cap);
+		cur = put_hex(c, cur, u->payload, u->payload_cap);
+	return cur;
 }
 
 /* icmp.*, icmpv6.* */
 
-static void
-put_icmp_type(struct field_ctx *c)
+static char *
+put_icmp_type(struct field_ctx *c, char *cur)
 {
 	if (c->d->icmp_type >= 0)
-		put_u64(c, (uint64_t)c->d->icmp_type);
+		cur = put_u64(c, cur, (uint64_t)c->d->icmp_type);
+	return cur;
 }
 
-static void
-put_icmp_code(struct field_ctx *c)
+static char *
+put_icmp_code(struct field_ctx *c, char *cur)
 {
 	if (c->d->icmp_code >= 0)
-		put_u64(c, (uint64_t)c->d->icmp_code);
+		cur = put_u64(c, cur, (uint64_t)c->d->icmp_code);
+	return cur;
 }
 
-static void
-put_icmpv6_type(struct field_ctx *c)
+static char *
+put_icmpv6_type(struct field_ctx *c, char *cur)
 {
 	if (c->d->icmp6_type >= 0)
-		put_u64(c, (uint64_t)c->d->icmp6_type);
+		cur = put_u64(c, cur, (uint64_t)c->d->icmp6_type);
+	return cur;
 }
 
-static void
-put_icmpv6_code(struct field_ctx *c)
+static char *
+put_icmpv6_code(struct field_ctx *c, char *cur)
 {
 	if (c->d->icmp6_code >= 0)
-		put_u64(c, (uint64_t)c->d->icmp6_code);
+		cur = put_u64(c, cur, (uint64_t)c->d->icmp6_code);
+	return cur;
 }
 
 /* tcp.options.mptcp.*: each value of every MPTCP option, in order */
@@ -803,8 +838,8 @@ one:
 	return n;
 }
 
-static void
-put_mpopt(struct field_ctx *c, enum mpf f)
+static char *
+put_mpopt(struct field_ctx *c, char *cur, enum mpf f)
 {
 	/* at most 40 bytes of options: 160 address ids of 3 digits, or 13
 	 * options of 21 digits */
@@ -812,183 +847,192 @@ put_mpopt(struct field_ctx *c, enum mpf f)
 	size_t n = 0;
 
 	if (c->tcp == NULL)
-		return;
+		return cur;
 	for (uint8_t i = 0; i < c->d->mptcp.n; i++)
 		n += mpopt_values(&c->d->mptcp.opt[i], f, s + n);
 	if (n > 0)
-		put_text(c, s + 1, n - 1);
+		cur = put_text(c, cur, s + 1, n - 1);
+	return cur;
 }
 
-static void
-put_mptcp_subtype(struct field_ctx *c)
+static char *
+put_mptcp_subtype(struct field_ctx *c, char *cur)
 {
-	put_mpopt(c, MPF_SUBTYPE);
+	return put_mpopt(c, cur, MPF_SUBTYPE);
 }
 
-static void
-put_mptcp_version(struct field_ctx *c)
+static char *
+put_mptcp_version(struct field_ctx *c, char *cur)
 {
-	put_mpopt(c, MPF_VERSION);
+	return put_mpopt(c, cur, MPF_VERSION);
 }
 
-static void
-put_mptcp_flags(struct field_ctx *c)
+static char *
+put_mptcp_flags(struct field_ctx *c, char *cur)
 {
-	put_mpopt(c, MPF_FLAGS);
+	return put_mpopt(c, cur, MPF_FLAGS);
 }
 
-static void
-put_mptcp_sendkey(struct field_ctx *c)
+static char *
+put_mptcp_sendkey(struct field_ctx *c, char *cur)
 {
-	put_mpopt(c, MPF_SENDKEY);
+	return put_mpopt(c, cur, MPF_SENDKEY);
 }
 
-static void
-put_mptcp_recvkey(struct field_ctx *c)
+static char *
+put_mptcp_recvkey(struct field_ctx *c, char *cur)
 {
-	put_mpopt(c, MPF_RECVKEY);
+	return put_mpopt(c, cur, MPF_RECVKEY);
 }
 
-static void
-put_mptcp_recvtok(struct field_ctx *c)
+static char *
+put_mptcp_recvtok(struct field_ctx *c, char *cur)
 {
-	put_mpopt(c, MPF_RECVTOK);
+	return put_mpopt(c, cur, MPF_RECVTOK);
 }
 
-static void
-put_mptcp_addrid(struct field_ctx *c)
+static char *
+put_mptcp_addrid(struct field_ctx *c, char *cur)
 {
-	put_mpopt(c, MPF_ADDRID);
+	return put_mpopt(c, cur, MPF_ADDRID);
 }
 
-static void
-put_mptcp_sendrand(struct field_ctx *c)
+static char *
+put_mptcp_sendrand(struct field_ctx *c, char *cur)
 {
-	put_mpopt(c, MPF_SENDRAND);
+	return put_mpopt(c, cur, MPF_SENDRAND);
 }
 
-static void
-put_mptcp_rawdataseqno(struct field_ctx *c)
+static char *
+put_mptcp_rawdataseqno(struct field_ctx *c, char *cur)
 {
-	put_mpopt(c, MPF_RAWDSN);
+	return put_mpopt(c, cur, MPF_RAWDSN);
 }
 
-static void
-put_mptcp_subflowseqno(struct field_ctx *c)
+static char *
+put_mptcp_subflowseqno(struct field_ctx *c, char *cur)
 {
-	put_mpopt(c, MPF_SSN);
+	return put_mpopt(c, cur, MPF_SSN);
 }
 
-static void
-put_mptcp_datalvllen(struct field_ctx *c)
+static char *
+put_mptcp_datalvllen(struct field_ctx *c, char *cur)
 {
-	put_mpopt(c, MPF_DLEN);
+	return put_mpopt(c, cur, MPF_DLEN);
 }
 
-static void
-put_mptcp_rawdataack(struct field_ctx *c)
+static char *
+put_mptcp_rawdataack(struct field_ctx *c, char *cur)
 {
-	put_mpopt(c, MPF_RAWACK);
+	return put_mpopt(c, cur, MPF_RAWACK);
 }
 
-static void
-put_mptcp_dseqn8(struct field_ctx *c)
+static char *
+put_mptcp_dseqn8(struct field_ctx *c, char *cur)
 {
-	put_mpopt(c, MPF_DSN8);
+	return put_mpopt(c, cur, MPF_DSN8);
 }
 
-static void
-put_mptcp_dataack8(struct field_ctx *c)
+static char *
+put_mptcp_dataack8(struct field_ctx *c, char *cur)
 {
-	put_mpopt(c, MPF_ACK8);
+	return put_mpopt(c, cur, MPF_ACK8);
 }
 
-static void
-put_mptcp_datafin(struct field_ctx *c)
+static char *
+put_mptcp_datafin(struct field_ctx *c, char *cur)
 {
-	put_mpopt(c, MPF_DATAFIN);
+	return put_mpopt(c, cur, MPF_DATAFIN);
 }
 
 /* mptcp.*: what the MPTCP analysis says */
 
 /* n values, ','-joined, built in place */
-static void
-put_u64_list(struct field_ctx *c, const uint64_t *v, size_t n)
+static char *
+put_u64_list(struct field_ctx *c, char *cur, const uint64_t *v, size_t n)
 {
 	char num[20], *out;
 	size_t len = 0, k = 0;
 
 	if (n == 0)
-		return;
+		return cur;
 	for (size_t i = 0; i < n; i++)
 		len += (i > 0) + num_fmt_u64(v[i], num);
-	out = row_field(c, len);
+	out = row_field(c, &cur, len);
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
 			out[k++] = ',';
 		k += num_fmt_u64(v[i], out + k);
 	}
+	return cur;
 }
 
-static void
-put_mptcp_stream(struct field_ctx *c)
+static char *
+put_mptcp_stream(struct field_ctx *c, char *cur)
 {
 	if (c->f->mv && c->f->mv->has_stream)
-		put_u64(c, c->f->mv->stream);
+		cur = put_u64(c, cur, c->f->mv->stream);
+	return cur;
 }
 
-static void
-put_mptcp_expected_token(struct field_ctx *c)
+static char *
+put_mptcp_expected_token(struct field_ctx *c, char *cur)
 {
 	uint64_t v[DIS_MAX_MPTCP];
 
 	if (c->f->mv == NULL)
-		return;
+		return cur;
 	for (uint8_t i = 0; i < c->f->mv->nexp; i++)
 		v[i] = c->f->mv->exp_token[i];
-	put_u64_list(c, v, c->f->mv->nexp);
+	return put_u64_list(c, cur, v, c->f->mv->nexp);
 }
 
-static void
-put_mptcp_expected_idsn(struct field_ctx *c)
+static char *
+put_mptcp_expected_idsn(struct field_ctx *c, char *cur)
 {
 	if (c->f->mv)
-		put_u64_list(c, c->f->mv->exp_idsn, c->f->mv->nexp);
+		cur = put_u64_list(c, cur, c->f->mv->exp_idsn, c->f->mv->nexp);
+	return cur;
 }
 
-static void
-put_mptcp_dss_dsn(struct field_ctx *c)
+static char *
+put_mptcp_dss_dsn(struct field_ctx *c, char *cur)
 {
 	if (c->f->mv)
-		put_u64_list(c, c->f->mv->dss_dsn, c->f->mv->ndss);
+		cur = put_u64_list(c, cur, c->f->mv->dss_dsn, c->f->mv->ndss);
+	return cur;
 }
 
-static void
-put_mptcp_dsn(struct field_ctx *c)
+static char *
+put_mptcp_dsn(struct field_ctx *c, char *cur)
 {
 	if (c->f->mv && c->f->mv->has_dsn)
-		put_u64(c, c->f->mv->dsn);
+		cur = put_u64(c, cur, c->f->mv->dsn);
+	return cur;
 }
 
-static void
-put_mptcp_rawdsn64(struct field_ctx *c)
+static char *
+put_mptcp_rawdsn64(struct field_ctx *c, char *cur)
 {
 	if (c->f->mv && c->f->mv->has_rawdsn)
-		put_u64(c, c->f->mv->rawdsn64);
+		cur = put_u64(c, cur, c->f->mv->rawdsn64);
+	return cur;
 }
 
-static void
-put_mptcp_ack(struct field_ctx *c)
+static char *
+put_mptcp_ack(struct field_ctx *c, char *cur)
 {
 	if (c->f->mv)
-		put_u64_list(c, c->f->mv->ack, c->f->mv->nack);
+		cur = put_u64_list(c, cur, c->f->mv->ack, c->f->mv->nack);
+	return cur;
 }
 
-static void
-put_mptcp_reinjection_of(struct field_ctx *c)
+static char *
+put_mptcp_reinjection_of(struct field_ctx *c, char *cur)
 {
 	if (c->f->mv)
-		put_u64_list(c, c->f->mv->reinj, c->f->mv->nreinj);
+		cur = put_u64_list(c, cur, c->f->mv->reinj, c->f->mv->nreinj);
+	return cur;
 }
 
 /* data.* */
@@ -1010,18 +1054,20 @@ data_shown(struct field_ctx *c)
 	    v->out_of_order > 0);
 }
 
-static void
-put_data_data(struct field_ctx *c)
+static char *
+put_data_data(struct field_ctx *c, char *cur)
 {
 	if (data_shown(c))
-		put_hex(c, c->d->data, c->d->data_len);
+		cur = put_hex(c, cur, c->d->data, c->d->data_len);
+	return cur;
 }
 
-static void
-put_data_len(struct field_ctx *c)
+static char *
+put_data_len(struct field_ctx *c, char *cur)
 {
 	if (data_shown(c))
-		put_u64(c, c->d->data_len);
+		cur = put_u64(c, cur, c->d->data_len);
+	return cur;
 }
 
 /*
@@ -1184,6 +1230,7 @@ field_put(struct at_writer *w, struct field_buf *b, const int *ids,
 		.v = f->v,
 		.tail = n + 2,
 	};
+	char *cur;
 
 	if (n == 0)
 		return;
@@ -1194,16 +1241,16 @@ field_put(struct at_writer *w, struct field_buf *b, const int *ids,
 	 * beyond its numbers).
 	 */
 	at_reserve(w, c.tail + 64);
-	c.p = w->buf + w->len;
+	cur = w->buf + w->len;
 	c.end = w->buf + w->cap - c.tail;
 	if (w->ncol > 0)
-		*c.p++ = AT_SEP;
+		*cur++ = AT_SEP;
 	for (size_t i = 0; i < n; i++) {
 		if (ids[i] >= 0 && ids[i] < NFIELDS)
-			fields[ids[i]].put(&c);
-		*c.p++ = AT_SEP;
+			cur = fields[ids[i]].put(&c, cur);
+		*cur++ = AT_SEP;
 	}
-	w->len = (size_t)(c.p - 1 - w->buf);	/* no '@' after the last */
+	w->len = (size_t)(cur - 1 - w->buf);	/* no '@' after the last */
 	w->ncol += n;
 }
 
