@@ -31,6 +31,7 @@
 #endif
 
 #define AHEAD_MAX (1 << 20)	/* bytes read to see a pcapng's interfaces */
+#define IOBUF_SIZE (1 << 16)	/* the stream's buffer: one read(2) each */
 #define BLOCK_MAX (16 << 20)	/* the largest pcapng block (libpcap's) */
 #define IFACES_MAX 65536	/* interfaces in one section */
 
@@ -57,6 +58,8 @@ struct capfile {
 	gzFile gz;
 	int fd;			/* zlib's descriptor */
 	FILE *fp;		/* what libpcap or the pcapng reader reads */
+	char *iobuf;		/* its buffer, IOBUF_SIZE (stdio's own is
+				 * st_blksize, 4 kB: a read(2) each) */
 	uint8_t *ahead;		/* read to see the format, given first */
 	size_t ahead_len, ahead_pos, ahead_cap;
 	bool gz_failed, gz_cut;
@@ -136,12 +139,17 @@ ahead_fill(struct capfile *c, size_t n)
 }
 
 /*
- * The stream libpcap reads is this thread's alone: stdio need not lock it
- * around each of the two freads of every packet.
+ * The stream's buffer is ours, IOBUF_SIZE: given no buffer, glibc's
+ * setvbuf keeps only the mode, and the stream reads 4 kB a read(2).  The
+ * stream is this thread's alone: stdio need not lock it around each of
+ * the two freads of every packet.
  */
 static void
-unlocked(FILE *fp)
+buffered(struct capfile *c, FILE *fp)
 {
+	if (c->iobuf == NULL)
+		c->iobuf = emalloc(IOBUF_SIZE);
+	(void)setvbuf(fp, c->iobuf, _IOFBF, IOBUF_SIZE);
 	(void)__fsetlocking(fp, FSETLOCKING_BYCALLER);
 }
 
@@ -183,10 +191,8 @@ cookie_open(struct capfile *c)
 	};
 	FILE *fp = fopencookie(c, "r", io);
 
-	if (fp != NULL) {
-		setvbuf(fp, NULL, _IOFBF, 1 << 16);
-		unlocked(fp);
-	}
+	if (fp != NULL)
+		buffered(c, fp);
 	return fp;
 }
 
@@ -574,8 +580,7 @@ plain_open(struct capfile *c)
 		close(fd);
 		return NULL;
 	}
-	setvbuf(fp, NULL, _IOFBF, 1 << 16);
-	unlocked(fp);
+	buffered(c, fp);
 	return fp;
 }
 
@@ -804,7 +809,8 @@ cap_close(struct capfile *c)
 {
 	if (c == NULL)
 		return;
-	stop(c);
+	stop(c);		/* closes the stream that used iobuf */
+	free(c->iobuf);
 	free(c->ahead);
 	free(c->ifs);
 	free(c->block);
