@@ -252,12 +252,14 @@ num_hex(const char *s, uint64_t max, uint64_t *out)
 			d = c - 'A' + 10;
 		else
 			return NUM_SYNTAX;
-		if ((uint64_t)d > max || v > (max - (uint64_t)d) / 16)
+		/* past 2^60 the next digit could overflow: the same test as
+		 * digits(), no division by 16 a digit in "0x0010" */
+		if (range || v >> 60 != 0)
 			range = 1;
 		else
 			v = v * 16 + (uint64_t)d;
 	}
-	if (range)
+	if (range || v > max)
 		return NUM_RANGE;
 	*out = v;
 	return NUM_OK;

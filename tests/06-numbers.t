@@ -18,7 +18,7 @@ is "$rc:${out##*$'\n'}" "0:60200 checked, 0 differ" "payload hex as printf's %02
 [ "$rc" = 0 ] || printf '%s\n' "$out" | head -5 >&2
 
 out=$("$N" len); rc=$?
-is "$rc:${out##*$'\n'}" "0:3040280 checked, 0 differ" "fields read eight digits at a time (num_u64_n, num_fixed_n) as a digit at a time: every length to 25, a byte not a digit or a '.' anywhere, the edges of 2^64 and INT64_MAX"
+is "$rc:${out##*$'\n'}" "0:3432300 checked, 0 differ" "fields read eight digits at a time (num_u64_n, num_fixed_n) as a digit at a time: every length to 25, a byte not a digit or a '.' anywhere, the edges of 2^64 and INT64_MAX; num_hex against a 128-bit reading"
 [ "$rc" = 0 ] || printf '%s\n' "$out" | head -5 >&2
 
 out=$("$N" random 400000); rc=$?

@@ -10,7 +10,8 @@
  * "len": num_u64_n and num_fixed_n (eight digits at a time) against
  * num_u64 and num_fixed (a digit at a time) on every length 0 to 25 of
  * digits, dots, signs and bytes that are not digits, at every position,
- * and on the edges of 2^64 and INT64_MAX; the same verdict and value.
+ * and on the edges of 2^64 and INT64_MAX; the same verdict and value; and
+ * num_hex against a 128-bit reading of the same hex, every length to 24.
  * Otherwise num_double against strtod, bit for bit.
  * Reads decimal numbers, one a line, on stdin; prints each one whose value
  * differs as "TEXT num_double strtod" (%a), or whose syntax num_double
@@ -215,6 +216,41 @@ check_len(const char *s, unsigned long long *n, unsigned long long *differ)
 	}
 }
 
+/* num_hex against a plain reading of the same text (128-bit, no limit). */
+static void
+check_hex(const char *s, unsigned long long *n, unsigned long long *differ)
+{
+	static const uint64_t umax[] = { 0xff, 0xffff, UINT32_MAX, UINT64_MAX };
+	unsigned __int128 v = 0;
+	int want = NUM_OK, big = 0;
+	const char *p = s + 2;
+
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || *p == '\0')
+		want = NUM_SYNTAX;
+	for (; want == NUM_OK && *p != '\0'; p++) {
+		const char *hex = "0123456789abcdef", *q;
+		char c = *p >= 'A' && *p <= 'F' ? (char)(*p - 'A' + 'a') : *p;
+
+		if ((q = strchr(hex, c)) == NULL)
+			want = NUM_SYNTAX;
+		else if ((v = v * 16 + (unsigned)(q - hex)) >> 64 != 0)
+			big = 1;
+	}
+	for (size_t i = 0; i < sizeof(umax) / sizeof(umax[0]); i++) {
+		uint64_t got = 7;
+		int rc = num_hex(s, umax[i], &got);
+		int w = want == NUM_OK && (big || v > umax[i]) ? NUM_RANGE :
+		    want;
+
+		if (rc != w || (rc == NUM_OK && got != (uint64_t)v)) {
+			printf("num_hex '%s' max %" PRIu64 ": %d %" PRIu64
+			    ", want %d\n", s, umax[i], rc, got, w);
+			++*differ;
+		}
+		++*n;
+	}
+}
+
 static int
 len_main(void)
 {
@@ -254,6 +290,33 @@ len_main(void)
 			s[(x >> 16) % len] = '.';
 			check_len(s, &n, &differ);
 		}
+	/* tshark's hex (tcp.flags "0x0012"): every length to 24 digits */
+	for (int round = 0; round < 2000; round++)
+		for (size_t len = 0; len <= 24; len++) {
+			static const char hx[] = "0123456789abcdefABCDEF";
+
+			s[0] = '0';
+			s[1] = round % 3 ? 'x' : 'X';
+			for (size_t i = 0; i < len; i++) {
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				/* leading zeros often: 64 bits in 20 digits */
+				s[2 + i] = round % 2 && i < len / 2 ? '0' :
+				    hx[x % (sizeof(hx) - 1)];
+			}
+			s[2 + len] = '\0';
+			check_hex(s, &n, &differ);
+			if (len > 0) {
+				s[2 + x % len] = odd[(x >> 8) % (sizeof(odd) - 1)];
+				check_hex(s, &n, &differ);
+			}
+		}
+	check_hex("0xffffffffffffffff", &n, &differ);
+	check_hex("0x10000000000000000", &n, &differ);
+	check_hex("0x0000000000000000000000000001", &n, &differ);
+	check_hex("0x", &n, &differ);
+	check_hex("x12", &n, &differ);
 	printf("%llu checked, %llu differ\n", n, differ);
 	return differ > 0;
 }
