@@ -1205,15 +1205,6 @@ at_reserve(struct at_writer *w, size_t n)
 	reserve(w, n);
 }
 
-void
-at_put(struct at_writer *w, const char *s)
-{
-	if (*s == '\0') {	/* an empty field, the commonest: a separator */
-		sep(w);
-		return;
-	}
-	at_putn(w, s, strlen(s));
-}
 
 void
 at_putf(struct at_writer *w, const char *fmt, ...)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define AT_SEP '@'
 
@@ -117,7 +118,7 @@ struct at_writer {
 void at_writer_init(struct at_writer *w, FILE *fp);
 void at_writer_free(struct at_writer *w);
 /* Appends one field, quoted only if it holds '@', '"', CR or LF. */
-void at_put(struct at_writer *w, const char *s);
+static inline void at_put(struct at_writer *w, const char *s);
 void at_putn(struct at_writer *w, const char *s, size_t n);
 /*
  * Appends one field of n bytes that the caller writes at the returned
@@ -158,6 +159,19 @@ at_field(struct at_writer *w, size_t n)
 	p = w->buf + w->len;
 	w->len += n;
 	return p;
+}
+
+/*
+ * Inline: an empty field, the commonest (a path without the record), is
+ * then its separator alone, and a literal's length is known.
+ */
+static inline void
+at_put(struct at_writer *w, const char *s)
+{
+	if (*s == '\0')
+		(void)at_field(w, 0);
+	else
+		at_putn(w, s, strlen(s));
 }
 
 #endif
