@@ -43,6 +43,16 @@ check(const char *s, unsigned long long *differ)
 	return 0;
 }
 
+/* The generator's next state (xorshift64): the tests' fixed sequences. */
+static uint64_t
+next(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
 /* A number of shape k (0..3) from the generator state *x (xorshift64). */
 static void
 shape(uint64_t *x, int k, char *out, size_t room)
@@ -50,10 +60,7 @@ shape(uint64_t *x, int k, char *out, size_t room)
 	uint64_t r[4];
 
 	for (int i = 0; i < 4; i++) {
-		*x ^= *x << 13;
-		*x ^= *x >> 7;
-		*x ^= *x << 17;
-		r[i] = *x;
+		r[i] = next(x);
 	}
 	switch (k) {
 	case 0:	/* epoch seconds, ns */
@@ -138,9 +145,7 @@ fmt_main(void)
 	check_fmt(UINT64_MAX, &n, &differ);
 	check_fmt(UINT64_MAX - 1, &n, &differ);
 	for (int i = 0; i < 1000000; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
+		next(&x);
 		check_fmt(x >> (x % 64), &n, &differ);	/* every length */
 	}
 	printf("%llu checked, %llu differ\n", n, differ);
@@ -158,10 +163,7 @@ hex_main(void)
 	for (int round = 0; round < 200; round++)
 		for (size_t len = 0; len <= 300; len++) {
 			for (size_t i = 0; i < len; i++) {
-				x ^= x << 13;
-				x ^= x >> 7;
-				x ^= x << 17;
-				b[i] = (uint8_t)x;
+				b[i] = (uint8_t)next(&x);
 			}
 			for (size_t i = 0; i < len; i++)
 				snprintf(want + 2 * i, 3, "%02x", b[i]);
@@ -275,10 +277,7 @@ len_main(void)
 	for (int round = 0; round < 4000; round++)
 		for (size_t len = 0; len <= 25; len++) {
 			for (size_t i = 0; i < len; i++) {
-				x ^= x << 13;
-				x ^= x >> 7;
-				x ^= x << 17;
-				s[i] = (char)('0' + x % 10);
+				s[i] = (char)('0' + next(&x) % 10);
 			}
 			s[len] = '\0';
 			check_len(s, &n, &differ);
@@ -298,9 +297,7 @@ len_main(void)
 			s[0] = '0';
 			s[1] = round % 3 ? 'x' : 'X';
 			for (size_t i = 0; i < len; i++) {
-				x ^= x << 13;
-				x ^= x >> 7;
-				x ^= x << 17;
+				next(&x);
 				/* leading zeros often: 64 bits in 20 digits */
 				s[2 + i] = round % 2 && i < len / 2 ? '0' :
 				    hx[x % (sizeof(hx) - 1)];
