@@ -564,26 +564,33 @@ looks_like_text(const struct capfile *c)
 	return c->ahead_len > 0;
 }
 
-/* Starts reading the bytes of c->gz from their first, libpcap or not. */
-/* The file from its start through stdio alone, or NULL (then the cookie). */
+/*
+ * The file from its start through stdio alone, or NULL (then the cookie,
+ * with the descriptor where zlib left it: zlib reads on from there).
+ */
 static FILE *
 plain_open(struct capfile *c)
 {
+	off_t at;
 	int fd;
-	FILE *fp;
+	FILE *fp = NULL;
 
 	if (c->path == NULL || cap_compressed(c) ||
-	    lseek(c->fd, 0, SEEK_SET) != 0 ||
-	    (fd = fcntl(c->fd, F_DUPFD_CLOEXEC, 0)) < 0)
+	    (at = lseek(c->fd, 0, SEEK_CUR)) < 0)
 		return NULL;
-	if ((fp = fdopen(fd, "rb")) == NULL) {
+	if (lseek(c->fd, 0, SEEK_SET) == 0 &&
+	    (fd = fcntl(c->fd, F_DUPFD_CLOEXEC, 0)) >= 0 &&
+	    (fp = fdopen(fd, "rb")) == NULL)
 		close(fd);
+	if (fp == NULL) {
+		(void)lseek(c->fd, at, SEEK_SET);
 		return NULL;
 	}
 	buffered(c, fp);
 	return fp;
 }
 
+/* Starts reading the bytes of c->gz from their first, libpcap or not. */
 static int
 start_reader(struct capfile *c, bool libpcap)
 {
