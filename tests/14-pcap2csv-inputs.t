@@ -4,7 +4,8 @@
 # byte for byte what the plain capture gives; pcapng files that mix link
 # types (which libpcap refuses) agree with tshark; and an input that cannot
 # be read (missing, empty, not a capture) ends the run with its message,
-# exit 1 and nothing on standard output, whichever operand it is.
+# exit 1 and nothing on standard output, whichever operand it is; with no
+# descriptor to spare for a plain stream, the same rows through zlib.
 . "$(dirname "$0")/tap.sh"
 gen=$TOOLS/pcapgen
 [ -x "$gen" ] || skip_all "tests/tools/pcapgen is not built (make tools)"
@@ -42,6 +43,25 @@ done
 is "$(sed "s|$TMP/eth.pcap.gz|X|" "$TMP/gz.err" | head -1)" \
     "$(sed "s|$TMP/eth.pcap|X|" "$TMP/plain.err" | head -1)" \
     "gzip: the same messages as the plain capture"
+# No descriptor left to give libpcap a plain stream of the file: it reads
+# through zlib's stream instead, from where zlib left off, the same bytes
+# (a larger capture than zlib's first read, so that a second read shows)
+"$gen" repeat "$TMP/eth.pcap" "$TMP/long.pcap" 400 || exit 1
+"$P" -q -e frame.number -e tcp.seq_raw "$TMP/long.pcap" >"$TMP/want"
+(
+	for fd in 3 4 5 6 7 8 9 10 11 12; do
+		[ -e "/proc/$BASHPID/fd/$fd" ] || break
+	done
+	exec >"$TMP/got"
+	ulimit -n "$((fd + 1))" && exec "$P" -q -e frame.number \
+	    -e tcp.seq_raw "$TMP/long.pcap"
+)
+rc=$?
+[ "$rc" = 0 ] && [ "$(wc -c <"$TMP/long.pcap")" -gt 65536 ] &&
+    cmp -s "$TMP/want" "$TMP/got"
+ok $? "one descriptor only: the same rows through zlib's stream (exit $rc)"
+[ "$rc" = 0 ] || head -3 "$TMP/got" >&2
+
 mv "$TMP/eth.pcap.gz" "$TMP/eth-capture"
 is "$("$P" -e frame.number "$TMP/eth-capture" | tail -1)" 15 \
     "gzip found by its magic, not by the name"
