@@ -209,7 +209,8 @@ ip_values(const struct dissection *d, int af, enum ipf f, char *out,
 	return n;
 }
 
-static size_t
+/* "0x0012", tshark's tcp.flags: always 6 bytes. */
+static void
 hex16(uint16_t v, char *out)
 {
 	static const char digits[] = "0123456789abcdef";
@@ -218,7 +219,6 @@ hex16(uint16_t v, char *out)
 	out[1] = 'x';
 	for (int i = 0; i < 4; i++)
 		out[2 + i] = digits[(v >> (12 - 4 * i)) & 15];
-	return 6;
 }
 
 /* Text that never needs quoting (digits, dots, commas, hex). */
