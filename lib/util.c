@@ -89,51 +89,6 @@ num_why(int rc)
 	return rc == NUM_RANGE ? "is out of range" : "is not a number";
 }
 
-/* Digits of s as a magnitude: NUM_OK, NUM_SYNTAX, or NUM_RANGE past max. */
-static int
-digits(const char *s, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-	int range;
-
-	if (*s == '\0')
-		return NUM_SYNTAX;
-	/* 19 digits cannot overflow: no check per digit in ports, lengths */
-	for (int i = 0; i < 19; i++, s++) {
-		unsigned d = (unsigned char)*s - '0';
-
-		if (*s == '\0')
-			break;
-		if (d > 9)
-			return NUM_SYNTAX;
-		v = v * 10 + d;
-	}
-	range = v > max;
-	for (; *s != '\0'; s++) {
-		unsigned d = (unsigned char)*s - '0';
-		uint64_t t;
-
-		if (d > 9)
-			return NUM_SYNTAX;
-		/* v * 10 + d > max, without a division per digit */
-		if (range || __builtin_mul_overflow(v, 10, &t) ||
-		    __builtin_add_overflow(t, d, &t) || t > max)
-			range = 1;	/* keep reading: "12x" is syntax */
-		else
-			v = t;
-	}
-	if (range)
-		return NUM_RANGE;
-	*out = v;
-	return NUM_OK;
-}
-
-int
-num_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	return digits(s, max, out);
-}
-
 /*
  * Eight ASCII digits at s as a number, all eight checked at once (the
  * first digit in the lowest byte, as x86 loads them): false when one is
@@ -193,19 +148,60 @@ digits_short(const char *s, size_t n, uint64_t *out)
 	return true;
 }
 
-int
-num_u64_n(const char *s, size_t n, uint64_t max, uint64_t *out)
+/*
+ * The n digits at s (no NUL among them) as a magnitude: NUM_OK,
+ * NUM_SYNTAX, or NUM_RANGE past max.  Up to 19 digits cannot overflow
+ * (eight at a time); past them, a check per digit, reading on to the end
+ * all the same: "1...1x" is syntax, not range.
+ */
+static int
+digits_n(const char *s, size_t n, uint64_t max, uint64_t *out)
 {
-	uint64_t v;
+	uint64_t v = 0;
+	int range = 0;
 
-	if (n == 0 || n > 19)	/* empty, or a check per digit for overflow */
-		return digits(s, max, out);
-	if (!digits_short(s, n, &v))
+	if (n == 0)
 		return NUM_SYNTAX;
-	if (v > max)
+	if (n <= 19) {
+		if (!digits_short(s, n, &v))
+			return NUM_SYNTAX;
+		range = v > max;
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			unsigned d = (unsigned char)s[i] - '0';
+			uint64_t t;
+
+			if (d > 9)
+				return NUM_SYNTAX;
+			if (range || __builtin_mul_overflow(v, 10, &t) ||
+			    __builtin_add_overflow(t, d, &t) || t > max)
+				range = 1;
+			else
+				v = t;
+		}
+	}
+	if (range)
 		return NUM_RANGE;
 	*out = v;
 	return NUM_OK;
+}
+
+static int
+digits(const char *s, uint64_t max, uint64_t *out)
+{
+	return digits_n(s, strlen(s), max, out);
+}
+
+int
+num_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	return digits(s, max, out);
+}
+
+int
+num_u64_n(const char *s, size_t n, uint64_t max, uint64_t *out)
+{
+	return digits_n(s, n, max, out);
 }
 
 int

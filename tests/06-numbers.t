@@ -18,7 +18,7 @@ is "$rc:${out##*$'\n'}" "0:60200 checked, 0 differ" "payload hex as printf's %02
 [ "$rc" = 0 ] || printf '%s\n' "$out" | head -5 >&2
 
 out=$("$N" len); rc=$?
-is "$rc:${out##*$'\n'}" "0:3432300 checked, 0 differ" "fields read eight digits at a time (num_u64_n, num_fixed_n) as a digit at a time: every length to 25, a byte not a digit or a '.' anywhere, the edges of 2^64 and INT64_MAX; num_hex against a 128-bit reading"
+is "$rc:${out##*$'\n'}" "0:3432300 checked, 0 differ" "decimals read eight digits at a time (num_u64, num_u64_n against a 128-bit reading; num_fixed_n against num_fixed): every length to 25, a byte not a digit or a '.' anywhere, the edges of 2^64 and INT64_MAX; num_hex against a 128-bit reading"
 [ "$rc" = 0 ] || printf '%s\n' "$out" | head -5 >&2
 
 out=$("$N" random 400000); rc=$?

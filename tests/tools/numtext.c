@@ -7,11 +7,12 @@
  * "N checked, M differ".
  * "hex": hex_encode against snprintf's %02x on random bytes of every
  * length from 0 to 300 (its SIMD paths and the rest after them).
- * "len": num_u64_n and num_fixed_n (eight digits at a time) against
- * num_u64 and num_fixed (a digit at a time) on every length 0 to 25 of
- * digits, dots, signs and bytes that are not digits, at every position,
- * and on the edges of 2^64 and INT64_MAX; the same verdict and value; and
- * num_hex against a 128-bit reading of the same hex, every length to 24.
+ * "len": num_u64 and num_u64_n (eight digits at a time) against a 128-bit
+ * reading of the same text, and num_fixed_n (the same) against num_fixed
+ * (a digit at a time), on every length 0 to 25 of digits, dots, signs and
+ * bytes that are not digits, at every position, and on the edges of 2^64
+ * and INT64_MAX: the same verdict and value; and num_hex against a 128-bit
+ * reading of the same hex, every length to 24.
  * Otherwise num_double against strtod, bit for bit.
  * Reads decimal numbers, one a line, on stdin; prints each one whose value
  * differs as "TEXT num_double strtod" (%a), or whose syntax num_double
@@ -189,15 +190,28 @@ check_len(const char *s, unsigned long long *n, unsigned long long *differ)
 	static const int scales[] = { 0, 3, 6, 9, 19, 20 };
 	size_t len = strlen(s);
 
+	/* the reference: digits only, 128 bits (no text here is longer) */
+	unsigned __int128 v = 0;
+	int want = len == 0 ? NUM_SYNTAX : NUM_OK, big = 0;
+
+	for (size_t i = 0; want == NUM_OK && i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			want = NUM_SYNTAX;
+		else if ((v = v * 10 + (unsigned)(s[i] - '0')) >> 64 != 0)
+			big = 1;
+	}
 	for (size_t i = 0; i < sizeof(umax) / sizeof(umax[0]); i++) {
 		uint64_t a = 7, b = 7;
 		int ra = num_u64_n(s, len, umax[i], &a);
 		int rb = num_u64(s, umax[i], &b);
+		int w = want == NUM_OK && (big || v > umax[i]) ? NUM_RANGE :
+		    want;
 
-		if (ra != rb || a != b) {
-			printf("num_u64_n '%s' max %" PRIu64 ": %d %" PRIu64
-			    ", num_u64 %d %" PRIu64 "\n", s, umax[i], ra, a,
-			    rb, b);
+		if (ra != w || rb != w || (w == NUM_OK && (a != (uint64_t)v ||
+		    b != (uint64_t)v))) {
+			printf("'%s' max %" PRIu64 ": num_u64_n %d %" PRIu64
+			    ", num_u64 %d %" PRIu64 ", want %d\n", s, umax[i],
+			    ra, a, rb, b, w);
 			++*differ;
 		}
 		++*n;
