@@ -308,44 +308,6 @@ track_quotes(struct at_reader *r, const char *s, size_t n)
 }
 
 /*
- * A bit for each of the 16 bytes at s[0..n) (n <= 16) that is special:
- * '@', '"', CR, LF or NUL, what ends a field on the plain path or takes a
- * line (or a field written) off it.  One pass over a line finds them all.
- */
-static inline unsigned
-special_mask16(const char *s, size_t n)
-{
-#ifdef __SSE2__
-	char pad[16];
-	__m128i c, m;
-
-	if (n < 16) {
-		memset(pad, 'x', sizeof(pad));
-		memcpy(pad, s, n);
-		s = pad;
-	}
-	c = _mm_loadu_si128((const __m128i *)(const void *)s);
-	m = _mm_or_si128(
-	    _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8(AT_SEP)),
-	    _mm_cmpeq_epi8(c, _mm_set1_epi8('"'))),
-	    _mm_or_si128(
-	    _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('\r')),
-	    _mm_cmpeq_epi8(c, _mm_set1_epi8('\n'))),
-	    _mm_cmpeq_epi8(c, _mm_setzero_si128())));
-	return (unsigned)_mm_movemask_epi8(m);
-#else
-	static const uint8_t special[256] = {
-		[AT_SEP] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1, ['\0'] = 1,
-	};
-	unsigned m = 0;
-
-	for (size_t i = 0; i < n; i++)
-		m |= (unsigned)special[(unsigned char)s[i]] << i;
-	return m;
-#endif
-}
-
-/*
  * Of the 16 bytes at s, the '@'s in *at and in *stop the bytes that end
  * the '@'s of a line's plain path: '"', CR, LF and NUL.
  */
@@ -375,6 +337,25 @@ scan_masks16(const char *s, unsigned *at, unsigned *stop)
 		*stop |= (k >> 1) << i;
 	}
 #endif
+}
+
+/*
+ * The bytes of s[0..n), n <= 16, that a plain field cannot hold: '@', '"',
+ * CR, LF, NUL.  A short tail is padded to a whole chunk.
+ */
+static unsigned
+special_mask16(const char *s, size_t n)
+{
+	char pad[16];
+	unsigned at, stop;
+
+	if (n < 16) {
+		memset(pad, 'x', sizeof(pad));
+		memcpy(pad, s, n);
+		s = pad;
+	}
+	scan_masks16(s, &at, &stop);
+	return at | stop;
 }
 
 /*
