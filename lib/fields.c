@@ -85,31 +85,14 @@ row_field(struct field_ctx *c, char **cur, size_t n)
 	return out;
 }
 
-/* One byte in decimal: a byte is at most three digits. */
-static size_t
-octet_text(uint8_t v, char *out)
-{
-	if (v >= 100) {
-		out[0] = (char)('0' + v / 100);
-		memcpy(out + 1, num_digit_pairs + 2 * (v % 100), 2);
-		return 3;
-	}
-	if (v >= 10) {
-		memcpy(out, num_digit_pairs + 2 * v, 2);
-		return 2;
-	}
-	out[0] = (char)('0' + v);
-	return 1;
-}
-
 static size_t
 ipv4_text(const uint8_t *a, char *out)
 {
-	size_t n = octet_text(a[0], out);
+	size_t n = num_fmt_u64(a[0], out);
 
 	for (int i = 1; i < 4; i++) {
 		out[n++] = '.';
-		n += octet_text(a[i], out + n);
+		n += num_fmt_u64(a[i], out + n);
 	}
 	return n;
 }
@@ -272,7 +255,8 @@ put_v4(struct field_ctx *c, char *cur, const uint8_t *a)
 	char *out = row_room(c, cur, sizeof(e->text));
 
 	memcpy(&addr, a, 4);
-	e = &c->b->v4[(addr * 0x9e3779b1u) >> 26 & (FIELD_V4_CACHE - 1)];
+	/* the product's top bits: its low ones follow the first octet alone */
+	e = &c->b->v4[(addr * 0x9e3779b1u) >> (32 - FIELD_V4_BITS)];
 	if (e->len == 0 || e->addr != addr) {
 		e->addr = addr;
 		e->len = (uint8_t)ipv4_text(a, e->text);

@@ -58,7 +58,8 @@ struct field_v4 {
 	char text[16];		/* "255.255.255.255" at most */
 };
 
-#define FIELD_V4_CACHE 64	/* a power of two */
+#define FIELD_V4_BITS 6
+#define FIELD_V4_CACHE (1 << FIELD_V4_BITS)
 
 struct field_buf {
 	struct nst_cache time;	/* frame.time of the last second */
