@@ -44,7 +44,7 @@ st_u64vec_free(struct st_u64vec *vec)
 size_t
 st_u64vec_distinct(struct st_u64vec *vec)
 {
-	size_t d = 0, i = 1;
+	size_t d = 0, ordered = 1;
 
 	_Static_assert(sizeof(unsigned long) == sizeof(uint64_t),
 	    "gsl_sort_ulong sorts 64-bit values");
@@ -55,9 +55,9 @@ st_u64vec_distinct(struct st_u64vec *vec)
 	 * sorted again (GSL's heapsort takes n log n all the same, and at
 	 * the end of input it is the last thing a pipeline waits for).
 	 */
-	while (i < vec->n && vec->v[i - 1] <= vec->v[i])
-		i++;
-	if (i < vec->n)
+	while (ordered < vec->n && vec->v[ordered - 1] <= vec->v[ordered])
+		ordered++;
+	if (ordered < vec->n)
 		gsl_sort_ulong((unsigned long *)vec->v, 1, vec->n);
 	for (size_t i = 0; i < vec->n; i++)
 		d += i == 0 || vec->v[i] != vec->v[i - 1];
